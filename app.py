@@ -1,0 +1,96 @@
+"""SpeechLens: explore the themes, sentiment and vocabulary of a security-policy speech.
+
+Run with ``streamlit run app.py``. The URL holds every filter, so a copied
+link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from components.charts import LAST_CLICKED
+from components.header import render_header, render_notices
+from components.reader import render_reader
+from components.sidebar import render_sidebar
+from components.views import render_sentiment, render_theme_frequencies, render_theme_map, render_word_cloud
+from speechlens.analysis import Analysis, analyze
+from speechlens.corpus import DEFAULT_DATA_DIR, data_signature, load_default_lexicon, load_documents
+from speechlens.evidence import evidence_items
+from speechlens.export import paragraph_table, to_csv_bytes
+from speechlens.filters import section_labels, select
+from speechlens.focus import focus_pids
+from speechlens.markup import escape_markdown
+from speechlens.summary import summarize
+from speechlens.urlstate import parse_query
+
+st.set_page_config(page_title="SpeechLens", page_icon="🔎", layout="wide")
+
+
+@st.cache_resource(show_spinner="Reading and scoring the speech…", max_entries=4)
+def load_analysis(data_dir: str, signature: str) -> Analysis:  # noqa: ARG001 - signature keys the cache
+    """Parse and score every document once; filters only slice the result."""
+    path = Path(data_dir)
+    return analyze(load_documents(path), load_default_lexicon(path))
+
+
+def link_notices(analysis: Analysis) -> list[str]:
+    """Notices about the opening link's parameters, shown on the session's first run only."""
+    if st.session_state.get("_link_checked"):
+        return []
+    st.session_state["_link_checked"] = True
+    raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    _, notices = parse_query(raw, theme_ids=analysis.lexicon.ids, sections=section_labels(analysis))
+    return notices
+
+
+def main() -> None:
+    data_dir = Path(os.environ.get("SPEECHLENS_DATA_DIR", DEFAULT_DATA_DIR))
+    try:
+        analysis = load_analysis(str(data_dir), data_signature(data_dir))
+    except (OSError, ValueError) as error:
+        st.error(f"SpeechLens could not load its data from {escape_markdown(str(data_dir))}:\n\n{escape_markdown(str(error))}")
+        st.stop()
+
+    notices = link_notices(analysis)
+    filters = render_sidebar(analysis)
+    selection = select(analysis, filters)
+    render_notices(notices)
+    render_header(analysis, filters, summarize(analysis, selection))
+
+    if selection.is_empty:
+        st.info("No paragraphs match these filters. Loosen them, or press “Reset filters” in the sidebar.", icon="🔎")
+        return
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        focus_themes = render_theme_frequencies(analysis, selection)
+    with right:
+        focus_map = render_theme_map(analysis, selection)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        focus_sentiment = render_sentiment(analysis, selection)
+    with right:
+        focus_cloud = render_word_cloud(analysis, selection)
+
+    focus = focus_themes or focus_map or focus_sentiment or focus_cloud
+    pids = focus_pids(analysis, selection, focus)
+    heading = "Paragraphs behind these numbers"
+    if focus is not None:
+        positions = dict(zip(analysis.paragraphs.index, analysis.paragraphs["position"], strict=True))
+        heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, positions)}"
+        if st.button("Show all filtered paragraphs"):
+            st.session_state.pop(LAST_CLICKED, None)
+            st.rerun()
+    render_reader(evidence_items(analysis, list(pids), filters.keyword), heading=heading, total=len(selection.paragraphs))
+    st.download_button(
+        "Download these paragraphs (CSV)",
+        data=to_csv_bytes(paragraph_table(analysis, list(pids))),
+        file_name="speechlens_paragraphs.csv",
+        mime="text/csv",
+    )
+
+
+main()

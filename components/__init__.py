@@ -1,0 +1,1 @@
+"""Streamlit rendering: one ``render_<thing>`` per view, no analysis here."""

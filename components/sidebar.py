@@ -1,0 +1,101 @@
+"""The sidebar: every filter, each bound to its URL query parameter."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from speechlens import urlstate
+from speechlens.analysis import Analysis
+from speechlens.markup import escape_markdown
+from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_LABELS, Filters, section_labels
+
+ALL_SECTIONS = "All sections"
+FILTER_KEYS = (
+    urlstate.THEME, urlstate.MATCH, urlstate.VOICE, urlstate.POLARITY,
+    urlstate.KEYWORD, urlstate.SECTION, urlstate.POSTS, urlstate.REPEATS,
+)
+
+
+def _reset_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def render_sidebar(analysis: Analysis) -> Filters:
+    """Draw the filters and return what they say, as a ``Filters`` value."""
+    lexicon = analysis.lexicon
+    with st.sidebar:
+        st.header("Filters")
+        themes = st.multiselect(
+            "Themes",
+            options=list(lexicon.ids),
+            key=urlstate.THEME,
+            bind="query-params",
+            placeholder="All themes",
+            help="Show only paragraphs that mention these themes. Theme ids are defined in data/themes.toml.",
+        )
+        theme_mode = st.radio(
+            "Paragraphs must mention",
+            options=["any", "all"],
+            format_func=str,
+            captions=None,
+            horizontal=True,
+            key=urlstate.MATCH,
+            bind="query-params",
+            help="any: at least one of the chosen themes; all: every chosen theme.",
+            disabled=len(themes) < 2,
+        )
+        voice = st.radio(
+            "Whose words",
+            options=list(VOICE_CHOICES),
+            captions=[VOICE_LABELS[v] for v in VOICE_CHOICES],
+            key=urlstate.VOICE,
+            bind="query-params",
+            help="In a press report, 'speaker' keeps the speaker's quoted and reported words; "
+                 "'narration' keeps the reporter's own description.",
+        )
+        polarity = st.slider(
+            "Paragraph polarity",
+            min_value=FULL_POLARITY[0],
+            max_value=FULL_POLARITY[1],
+            value=FULL_POLARITY,
+            step=0.05,
+            key=urlstate.POLARITY,
+            bind="query-params",
+            help="TextBlob polarity: −1 most negative, +1 most positive.",
+        )
+        keyword = st.text_input(
+            "Search the text",
+            key=urlstate.KEYWORD,
+            bind="query-params",
+            max_chars=urlstate.MAX_KEYWORD_LENGTH,
+            placeholder="e.g. Interpol",
+        )
+        section = st.selectbox(
+            "Section",
+            options=[ALL_SECTIONS, *section_labels(analysis)],
+            key=urlstate.SECTION,
+            bind="query-params",
+        )
+        include_posts = st.checkbox(
+            "Include embedded social-media posts", key=urlstate.POSTS, bind="query-params",
+        )
+        include_repeats = st.checkbox(
+            "Count repeated passages again", key=urlstate.REPEATS, bind="query-params",
+            help="A passage that repeats earlier text almost word for word is counted once by default.",
+        )
+        st.button("Reset filters", on_click=_reset_filters, width="stretch")
+        with st.expander("Theme ids"):
+            for theme in lexicon.themes:
+                st.caption(f"**{escape_markdown(theme.id)}**: {escape_markdown(theme.label)}")
+
+    return Filters(
+        themes=tuple(themes),
+        theme_mode=theme_mode,
+        voice=voice,
+        polarity=(float(polarity[0]), float(polarity[1])),
+        keyword=keyword or "",
+        section=None if section == ALL_SECTIONS else section,
+        include_posts=bool(include_posts),
+        include_repeats=bool(include_repeats),
+    )

@@ -1,0 +1,5 @@
+import sys
+
+from speechlens.cli import main
+
+sys.exit(main())

@@ -1,0 +1,171 @@
+"""The filter state of a view, and the selection of paragraphs it yields.
+
+``Filters`` is a frozen value built from the sidebar (and so from the URL);
+``select`` turns it into the paragraphs and theme mentions every view draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from speechlens.analysis import Analysis, theme_mention_matrix
+
+ThemeMode = Literal["any", "all"]
+THEME_MODES: tuple[ThemeMode, ...] = ("any", "all")
+
+# The voice filter, in the words a researcher uses.
+VoiceChoice = Literal["all", "speaker", "narration"]
+VOICE_CHOICES: tuple[VoiceChoice, ...] = ("all", "speaker", "narration")
+VOICE_LABELS: dict[str, str] = {
+    "all": "All text",
+    "speaker": "Speaker's words only",
+    "narration": "Reporter's narration only",
+}
+SPEAKER_VOICES = ("direct", "reported")
+
+FULL_POLARITY = (-1.0, 1.0)
+
+# How the part of a speech before its first subheading is named in the sidebar and links.
+OPENING_SECTION = "Opening"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked to see. The default shows the whole speech."""
+
+    themes: tuple[str, ...] = ()
+    theme_mode: ThemeMode = "any"
+    voice: VoiceChoice = "all"
+    polarity: tuple[float, float] = FULL_POLARITY
+    keyword: str = ""
+    section: str | None = None  # None: every section; else a label from section_labels()
+    include_posts: bool = False
+    include_repeats: bool = False
+
+    @property
+    def is_default(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """The paragraphs a view covers and the theme mentions counted in them."""
+
+    filters: Filters
+    paragraphs: pd.DataFrame  # rows of Analysis.paragraphs, reading order
+    mentions: pd.DataFrame  # pid x theme mention counts for those paragraphs
+    total_paragraphs: int  # content paragraphs before filtering (headings excluded)
+    word_counts_column: str = field(default="counted_words")
+
+    @property
+    def pids(self) -> np.ndarray:
+        return self.paragraphs.index.to_numpy()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.paragraphs.empty
+
+    @property
+    def words(self) -> int:
+        return int(self.paragraphs[self.word_counts_column].sum())
+
+
+def section_labels(analysis: Analysis) -> list[str]:
+    """The sections of the corpus in reading order, as the sidebar names them."""
+    labels: list[str] = []
+    for section in analysis.paragraphs["section"].drop_duplicates():
+        label = section or OPENING_SECTION
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def content_mask(analysis: Analysis, filters: Filters) -> pd.Series:
+    """Paragraphs that count as the speech's content under these filters."""
+    paragraphs = analysis.paragraphs
+    kinds = ["body", "post"] if filters.include_posts else ["body"]
+    mask = paragraphs["kind"].isin(kinds)
+    if not filters.include_repeats:
+        mask &= ~paragraphs["full_duplicate"]
+    return mask
+
+
+def select(analysis: Analysis, filters: Filters) -> Selection:
+    """Apply ``filters`` to the analysed corpus."""
+    paragraphs = analysis.paragraphs
+    base = content_mask(analysis, filters)
+    mask = base.copy()
+
+    if filters.voice == "speaker":
+        mask &= paragraphs["voice"].isin(SPEAKER_VOICES)
+    elif filters.voice == "narration":
+        mask &= paragraphs["voice"] == "narration"
+
+    low, high = filters.polarity
+    if (low, high) != FULL_POLARITY:
+        mask &= paragraphs["polarity"].between(low, high)
+
+    keyword = filters.keyword.strip()
+    if keyword:
+        mask &= paragraphs["text"].str.contains(keyword, case=False, regex=False)
+
+    if filters.section is not None:
+        wanted = "" if filters.section == OPENING_SECTION else filters.section
+        mask &= paragraphs["section"] == wanted
+
+    mentions = theme_mention_matrix(analysis, paragraphs.index[mask].to_numpy(), filters.include_repeats)
+    known = [t for t in filters.themes if t in mentions.columns]
+    if known:
+        has_theme = mentions[known] > 0
+        keep = has_theme.all(axis=1) if filters.theme_mode == "all" else has_theme.any(axis=1)
+        mentions = mentions[keep]
+        mask &= paragraphs.index.isin(mentions.index)
+
+    word_column = "words" if filters.include_repeats else "counted_words"
+    return Selection(
+        filters=filters,
+        paragraphs=paragraphs[mask],
+        mentions=mentions,
+        total_paragraphs=int(base.sum()),
+        word_counts_column=word_column,
+    )
+
+
+def theme_frequencies(analysis: Analysis, selection: Selection) -> pd.DataFrame:
+    """Per theme: mentions, paragraphs mentioning it, and mentions per 1,000 words.
+
+    One row per theme of the lexicon, sorted by mentions (most first), so every
+    chart shows every theme in its one colour.
+    """
+    mentions = selection.mentions
+    words = selection.words
+    rows = []
+    for theme in analysis.lexicon.themes:
+        column = mentions[theme.id] if theme.id in mentions else pd.Series(dtype=int)
+        count = int(column.sum())
+        rows.append(
+            {
+                "theme": theme.id,
+                "label": theme.label,
+                "color": theme.color,
+                "mentions": count,
+                "paragraphs": int((column > 0).sum()),
+                "per_1000_words": (1000.0 * count / words) if words else 0.0,
+            }
+        )
+    table = pd.DataFrame(rows)
+    order = {theme_id: i for i, theme_id in enumerate(analysis.theme_ids)}
+    table["order"] = table["theme"].map(order)
+    return table.sort_values(["mentions", "order"], ascending=[False, True]).drop(columns="order").reset_index(drop=True)
+
+
+def dominant_theme(analysis: Analysis, selection: Selection) -> str | None:
+    """The most-mentioned theme of the selection, or None when nothing matched."""
+    table = theme_frequencies(analysis, selection)
+    if table.empty or table.iloc[0]["mentions"] == 0:
+        return None
+    return str(table.iloc[0]["theme"])

@@ -1,0 +1,47 @@
+"""From a clicked chart element back to the paragraphs behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from speechlens.analysis import Analysis
+from speechlens.filters import Selection
+
+FocusKind = Literal["theme", "paragraph", "word"]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the user clicked: a theme bar, paragraph dots, or a word of the cloud."""
+
+    kind: FocusKind
+    values: tuple[str, ...]  # theme ids, pids (as text) or words
+
+    def describe(self, theme_labels: dict[str, str], positions: dict[int, int]) -> str:
+        if self.kind == "theme":
+            return "mentioning " + " or ".join(theme_labels.get(v, v) for v in self.values)
+        if self.kind == "word":
+            return "containing " + " or ".join(f"“{v}”" for v in self.values)
+        numbers = sorted(positions.get(int(v), int(v)) for v in self.values)
+        return "paragraph " + ", ".join(f"¶{n}" for n in numbers)
+
+
+def focus_pids(analysis: Analysis, selection: Selection, focus: Focus | None) -> np.ndarray:
+    """The pids of the selection that the focus points at (all of them without a focus)."""
+    pids = selection.pids
+    if focus is None or not focus.values:
+        return pids
+    if focus.kind == "theme":
+        wanted = [v for v in focus.values if v in selection.mentions.columns]
+        if not wanted:
+            return pids[:0]
+        hits = selection.mentions.loc[:, wanted].sum(axis=1)
+        return hits.index[hits.to_numpy() > 0].to_numpy()
+    if focus.kind == "paragraph":
+        wanted_pids = {int(v) for v in focus.values if str(v).lstrip("-").isdigit()}
+        return pids[np.isin(pids, list(wanted_pids))]
+    words = {v.lower() for v in focus.values}
+    return pids[np.isin(pids, analysis.terms.pids_with(words))]

@@ -1,0 +1,60 @@
+"""Sentiment scores from TextBlob's pattern lexicon, with the words behind them.
+
+TextBlob's default analyser needs no downloaded data, so this works offline.
+Scores are TextBlob's own: polarity in [-1, 1], subjectivity in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textblob import TextBlob
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A word (or modified phrase, e.g. "not good") that moved a score."""
+
+    phrase: str
+    polarity: float
+    subjectivity: float
+
+
+@dataclass(frozen=True)
+class SentimentScore:
+    polarity: float
+    subjectivity: float
+    drivers: tuple[Driver, ...] = ()
+
+
+NEUTRAL = SentimentScore(0.0, 0.0, ())
+
+
+def score_text(text: str) -> SentimentScore:
+    """TextBlob's ``.sentiment`` of ``text`` plus the assessments that drove it."""
+    if not text.strip():
+        return NEUTRAL
+    result = TextBlob(text).sentiment_assessments
+    drivers = tuple(
+        Driver(" ".join(words), float(polarity), float(subjectivity))
+        for words, polarity, subjectivity, _ in result.assessments
+    )
+    return SentimentScore(float(result.polarity), float(result.subjectivity), drivers)
+
+
+def describe_drivers(drivers: tuple[Driver, ...], limit: int = 6) -> str:
+    """A short plain-text list of the strongest drivers, e.g. "crucial (+0.40), serious (−0.33)"."""
+    ranked = sorted(drivers, key=lambda d: (-abs(d.polarity), d.phrase))
+    seen: dict[str, Driver] = {}
+    for driver in ranked:
+        seen.setdefault(driver.phrase, driver)
+    parts = [f"{d.phrase} ({format_polarity(d.polarity)})" for d in list(seen.values())[:limit]]
+    return ", ".join(parts)
+
+
+def format_polarity(value: float) -> str:
+    """Signed, two decimals, with a true minus sign: "+0.25", "−0.10", "0.00"."""
+    if abs(value) < 0.005:
+        return "0.00"
+    sign = "+" if value > 0 else "\u2212"
+    return f"{sign}{abs(value):.2f}"

@@ -1,0 +1,175 @@
+"""The URL is the state: query-parameter names, parsing and notices.
+
+Streamlit binds each sidebar widget to one query parameter and silently drops
+values it cannot use. ``parse_query`` reads the same parameters the same way,
+so the app can tell the user what was ignored, and so the command line and
+tests can rebuild a view's ``Filters`` from a copied link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from speechlens.filters import FULL_POLARITY, THEME_MODES, VOICE_CHOICES, Filters
+
+# Query-parameter names; each is also the widget key it is bound to.
+THEME = "theme"  # repeated: ?theme=cybercrime&theme=terrorism
+MATCH = "match"  # any | all
+VOICE = "voice"  # all | speaker | narration
+POLARITY = "polarity"  # two values: ?polarity=-0.5&polarity=0.5
+KEYWORD = "q"
+SECTION = "section"  # a subheading's exact text
+POSTS = "posts"  # true | false
+REPEATS = "repeats"  # true | false
+
+PARAMETERS: tuple[str, ...] = (THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS)
+
+# Streamlit's own parameters (e.g. ?embed=true) are not ours to judge.
+_STREAMLIT_PARAMETERS = frozenset({"embed", "embed_options"})
+
+MAX_KEYWORD_LENGTH = 200
+_BOOLEANS = {"true": True, "false": False}
+
+
+def parse_query(
+    raw: Mapping[str, Sequence[str]],
+    *,
+    theme_ids: Sequence[str],
+    sections: Iterable[str],
+) -> tuple[Filters, list[str]]:
+    """Filters described by the query parameters, and a notice for each value ignored."""
+    filters = Filters()
+    notices: list[str] = []
+    sections = set(sections)
+
+    for name in raw:
+        if name not in PARAMETERS and name not in _STREAMLIT_PARAMETERS:
+            notices.append(f"Ignored unknown link parameter “{name}”.")
+
+    themes = _values(raw, THEME)
+    if themes:
+        known = tuple(dict.fromkeys(t for t in themes if t in theme_ids))
+        unknown = [t for t in themes if t not in theme_ids]
+        if unknown:
+            notices.append(f"Ignored unknown theme(s) in the link: {', '.join(_quoted(unknown))}.")
+        filters = replace(filters, themes=known)
+
+    match = _single(raw, MATCH, notices)
+    if match is not None:
+        if match in THEME_MODES:
+            filters = replace(filters, theme_mode=match)
+        else:
+            notices.append(f"Ignored “{MATCH}={match}”: use any or all.")
+
+    voice = _single(raw, VOICE, notices)
+    if voice is not None:
+        if voice in VOICE_CHOICES:
+            filters = replace(filters, voice=voice)
+        else:
+            notices.append(f"Ignored “{VOICE}={voice}”: use {', '.join(VOICE_CHOICES)}.")
+
+    polarity = _values(raw, POLARITY)
+    if polarity:
+        bounds = _polarity_range(polarity)
+        if bounds is None:
+            notices.append(
+                f"Ignored the polarity range in the link ({', '.join(_quoted(polarity))}): "
+                "give two numbers between −1 and 1, lowest first."
+            )
+        else:
+            filters = replace(filters, polarity=bounds)
+
+    keyword = _single(raw, KEYWORD, notices)
+    if keyword is not None:
+        if len(keyword) > MAX_KEYWORD_LENGTH:
+            notices.append(f"Ignored the search text in the link: longer than {MAX_KEYWORD_LENGTH} characters.")
+        else:
+            filters = replace(filters, keyword=keyword)
+
+    section = _single(raw, SECTION, notices)
+    if section is not None:
+        if section in sections:
+            filters = replace(filters, section=section)
+        else:
+            notices.append(f"Ignored unknown section “{_shorten(section)}” in the link.")
+
+    for name, field in ((POSTS, "include_posts"), (REPEATS, "include_repeats")):
+        value = _single(raw, name, notices)
+        if value is None:
+            continue
+        if value.lower() in _BOOLEANS:
+            filters = replace(filters, **{field: _BOOLEANS[value.lower()]})
+        else:
+            notices.append(f"Ignored “{name}={_shorten(value)}”: use true or false.")
+
+    return filters, notices
+
+
+def filters_to_query(filters: Filters) -> list[tuple[str, str]]:
+    """The query parameters that reproduce ``filters``; defaults are left out."""
+    default = Filters()
+    pairs: list[tuple[str, str]] = [(THEME, theme) for theme in filters.themes]
+    if filters.theme_mode != default.theme_mode:
+        pairs.append((MATCH, filters.theme_mode))
+    if filters.voice != default.voice:
+        pairs.append((VOICE, filters.voice))
+    if filters.polarity != default.polarity:
+        pairs.extend((POLARITY, _format_number(v)) for v in filters.polarity)
+    if filters.keyword:
+        pairs.append((KEYWORD, filters.keyword))
+    if filters.section is not None:
+        pairs.append((SECTION, filters.section))
+    if filters.include_posts:
+        pairs.append((POSTS, "true"))
+    if filters.include_repeats:
+        pairs.append((REPEATS, "true"))
+    return pairs
+
+
+def query_string(filters: Filters) -> str:
+    """``filters_to_query`` encoded for a URL, without the leading "?"."""
+    return urlencode(filters_to_query(filters))
+
+
+def _values(raw: Mapping[str, Sequence[str]], name: str) -> list[str]:
+    value = raw.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _single(raw: Mapping[str, Sequence[str]], name: str, notices: list[str]) -> str | None:
+    values = _values(raw, name)
+    if not values:
+        return None
+    if len(values) > 1:
+        notices.append(f"The link gives “{name}” {len(values)} times; used the last one.")
+    return values[-1]
+
+
+def _polarity_range(values: Sequence[str]) -> tuple[float, float] | None:
+    if len(values) != 2:
+        return None
+    try:
+        low, high = (float(v) for v in values)
+    except ValueError:
+        return None
+    if not (FULL_POLARITY[0] <= low <= high <= FULL_POLARITY[1]):
+        return None
+    return (low, high)
+
+
+def _format_number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _quoted(values: Iterable[str]) -> list[str]:
+    return [f"“{_shorten(v)}”" for v in values]
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

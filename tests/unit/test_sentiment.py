@@ -1,0 +1,51 @@
+"""Sentiment scores are TextBlob's own, with the words that drove them."""
+
+import pytest
+from textblob import TextBlob
+
+from speechlens.sentiment import describe_drivers, format_polarity, score_text
+
+SENTENCES = [
+    "The organization plays a crucial role in facilitating international security cooperation.",
+    "Cybercrime has become one of the most aggressive threats to States and their stability.",
+    "It is encouraging that this General Assembly is addressing new security challenges.",
+    "This is not a good outcome.",
+    "Crime and terrorism recognize no borders.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_scores_equal_textblob(text):
+    score = score_text(text)
+    expected = TextBlob(text).sentiment
+    assert score.polarity == pytest.approx(expected.polarity)
+    assert score.subjectivity == pytest.approx(expected.subjectivity)
+
+
+def test_drivers_name_the_words_that_moved_the_score():
+    score = score_text("This is not a good outcome.")
+    assert [d.phrase for d in score.drivers] == ["not good"]
+    assert score.drivers[0].polarity < 0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_text_is_neutral(text):
+    score = score_text(text)
+    assert (score.polarity, score.subjectivity, score.drivers) == (0.0, 0.0, ())
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.25, "+0.25"), (-0.1, "\u22120.10"), (0.0, "0.00"), (0.004, "0.00"), (-1.0, "\u22121.00")],
+)
+def test_format_polarity(value, shown):
+    assert format_polarity(value) == shown
+
+
+def test_describe_drivers_lists_strongest_first_once_each():
+    score = score_text("A crucial and serious step, a crucial moment.")
+    text = describe_drivers(score.drivers)
+    assert text.index("crucial") < text.index("serious") or abs(
+        next(d.polarity for d in score.drivers if d.phrase == "crucial")
+    ) < abs(next(d.polarity for d in score.drivers if d.phrase == "serious"))
+    assert text.count("crucial") == 1
