@@ -1,0 +1,317 @@
+"""From raw text and metadata to a parsed :class:`~speechlens.model.Document`.
+
+:func:`parse_document` normalises the text, cuts it into paragraphs, finds
+headings and embedded social-media posts, splits sentences, gives each a
+voice, and flags sentences and paragraphs that repeat earlier ones.
+:func:`load_document` does the same from a text file and its metadata TOML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Sequence
+
+from speechlens.duplicates import find_repeats
+from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, Kind, Paragraph, Sentence, Voice
+from speechlens.paragraphs import split_paragraphs
+from speechlens.reading import read_text
+from speechlens.text import count_words, normalize_text, split_sentences, tokenize
+from speechlens.voice import classify_voice, speaker_names
+
+__all__ = [
+    "MetadataError",
+    "parse_document",
+    "load_document",
+    "read_meta",
+    "meta_from_mapping",
+]
+
+HEADING_MAX_WORDS = 15
+HEADING_MAX_CHARS = 120
+
+# "— INTERPOL (@INTERPOL_HQ) November 24, 2025": the signature of an embedded post.
+_POST_ATTRIBUTION = re.compile(r"(?<!\S)[—–-]{1,2}\s*[^\n()]{1,80}\(@\w{1,30}\)[^\n]{0,40}$")
+_ENDS_LIKE_PROSE = re.compile(r"[.?!:;,…][\"'”’)\]]*$")
+# Speaker's own voice wins ties: direct > reported > narration.
+_VOICE_RANK: dict[Voice, int] = {"direct": 0, "reported": 1, "narration": 2}
+
+_REQUIRED_FIELDS = ("doc_id", "title", "speaker", "source_type")
+_STRING_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.name != "speaker_aliases")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class MetadataError(ValueError):
+    """The metadata file is missing, is not valid TOML, or has a missing or bad field."""
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+
+def parse_document(text: str, meta: DocumentMeta) -> Document:
+    """Parse raw ``text`` of the document described by ``meta``.
+
+    Paragraph positions are 1-based over all paragraphs (headings and posts
+    included). A heading's ``section`` is its own text; paragraphs before the
+    first heading have section "". An embedded post keeps its text and its
+    attribution line as one paragraph, joined by a newline. Sentence
+    ``repeat_of`` is ``(paragraph position, sentence index)`` with a 0-based
+    sentence index, pointing at the first occurrence.
+    """
+    normalised = normalize_text(text)
+    texts = _merge_posts(split_paragraphs(normalised))
+    kinds = _classify_kinds(texts)
+    sentences = [_sentences_of(t, kind) for t, kind in zip(texts, kinds)]
+    tokens = [[tokenize(s) for s in paragraph] for paragraph in sentences]
+    voices = _voices(sentences, kinds, meta)
+    sentence_repeats = _repeated_sentences(tokens)
+    paragraph_repeats = find_repeats([[t for s in paragraph for t in s] for paragraph in tokens])
+    paragraphs = []
+    section = ""
+    for i, (paragraph_text, kind) in enumerate(zip(texts, kinds)):
+        if kind == "heading":
+            section = paragraph_text
+        built = tuple(
+            Sentence(s, voices[i][j], _position_of(sentence_repeats.get((i, j))))
+            for j, s in enumerate(sentences[i])
+        )
+        sizes = [len(t) for t in tokens[i]]  # tokens never span sentences
+        paragraphs.append(
+            Paragraph(
+                doc_id=meta.doc_id,
+                position=i + 1,
+                section=section,
+                kind=kind,
+                voice=_dominant_voice(built, sizes),
+                text=paragraph_text,
+                sentences=built,
+                words=sum(sizes),
+                duplicate_of=_duplicate_of(i, built, sizes, paragraph_repeats),
+            )
+        )
+    return Document(meta=meta, paragraphs=tuple(paragraphs), text=normalised)
+
+
+def _repeated_sentences(tokens: list[list[list[str]]]) -> dict[tuple[int, int], tuple[int, int]]:
+    places = [(p, s) for p, paragraph in enumerate(tokens) for s in range(len(paragraph))]
+    repeats = find_repeats([sentence for paragraph in tokens for sentence in paragraph])
+    return {places[later]: places[earlier] for later, earlier in repeats.items()}
+
+
+def _merge_posts(paragraphs: list[str]) -> list[str]:
+    """Join a lone attribution line ("— INTERPOL (@INTERPOL_HQ) ...") to the post above."""
+    merged: list[str] = []
+    for paragraph in paragraphs:
+        if merged and _POST_ATTRIBUTION.fullmatch(paragraph) and not _is_post(merged[-1]):
+            merged[-1] = f"{merged[-1]}\n{paragraph}"
+        else:
+            merged.append(paragraph)
+    return merged
+
+
+def _is_post(paragraph: str) -> bool:
+    return _post_parts(paragraph) is not None
+
+
+def _post_parts(paragraph: str) -> tuple[str, str] | None:
+    """(post text, attribution line) of an embedded post, on one line or two."""
+    attribution = _POST_ATTRIBUTION.search(paragraph)
+    if attribution is None or attribution.start() == 0:
+        return None
+    return paragraph[: attribution.start()].strip(), attribution.group().strip()
+
+
+def _classify_kinds(paragraphs: list[str]) -> list[Kind]:
+    kinds: list[Kind] = ["post" if _is_post(p) else "body" for p in paragraphs]
+    # Backwards, so a title directly above a subheading is a heading too.
+    followed_by_text = False
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if kinds[i] == "post":
+            followed_by_text = False
+            continue
+        if _looks_like_heading(paragraphs[i]) and followed_by_text:
+            kinds[i] = "heading"
+        else:
+            followed_by_text = kinds[i] == "body"
+    return kinds
+
+
+def _looks_like_heading(paragraph: str) -> bool:
+    """Short, unpunctuated and capitalised ("Cybercrime as a major issue")."""
+    return (
+        len(paragraph) <= HEADING_MAX_CHARS
+        and count_words(paragraph) <= HEADING_MAX_WORDS
+        and (paragraph[0].isupper() or paragraph[0].isdigit())
+        and not _ENDS_LIKE_PROSE.search(paragraph)
+    )
+
+
+def _sentences_of(paragraph: str, kind: Kind) -> list[str]:
+    if kind == "heading":
+        return [paragraph]
+    parts = _post_parts(paragraph) if kind == "post" else None
+    if parts is not None:
+        post, attribution = parts
+        return [*split_sentences(post), attribution]
+    return split_sentences(paragraph)
+
+
+def _voices(sentences: list[list[str]], kinds: list[Kind], meta: DocumentMeta) -> list[list[Voice]]:
+    if meta.source_type == "speech":
+        return [["direct"] * len(s) for s in sentences]
+    names = speaker_names(meta)
+    voices: list[list[Voice]] = []
+    for paragraph, kind in zip(sentences, kinds):
+        if kind == "body":
+            voices.append(_extend_quote([classify_voice(s, names) for s in paragraph]))
+        else:  # headings and posts are the reporter's layout, not the speaker's words
+            voices.append(["narration"] * len(paragraph))
+    return voices
+
+
+def _extend_quote(voices: list[Voice]) -> list[Voice]:
+    """A paragraph that opens with unmarked sentences and then a direct one is one
+    quotation attributed at its end ("It is encouraging ... . The launch ..., he
+    stated."): the opening sentences are direct too."""
+    first_marked = next((i for i, v in enumerate(voices) if v != "narration"), None)
+    if first_marked is None or voices[first_marked] != "direct":
+        return voices
+    return ["direct"] * first_marked + voices[first_marked:]
+
+
+def _dominant_voice(sentences: Sequence[Sentence], sizes: Sequence[int]) -> Voice:
+    """The voice with most words; ties go to the speaker's own (direct > reported)."""
+    words: Counter[Voice] = Counter()
+    for sentence, size in zip(sentences, sizes):
+        words[sentence.voice] += size
+    if not words:
+        return "narration"
+    return min(words, key=lambda voice: (-words[voice], _VOICE_RANK[voice]))
+
+
+def _position_of(place: tuple[int, int] | None) -> tuple[int, int] | None:
+    return None if place is None else (place[0] + 1, place[1])
+
+
+def _duplicate_of(
+    index: int,
+    sentences: Sequence[Sentence],
+    sizes: Sequence[int],
+    paragraph_repeats: dict[int, int],
+) -> int | None:
+    """Position of the paragraph this one repeats: as a whole, or else the one
+    its repeated sentences come from (most repeated words; earliest on a tie)."""
+    if index in paragraph_repeats:
+        return paragraph_repeats[index] + 1
+    words: Counter[int] = Counter()
+    for sentence, size in zip(sentences, sizes):
+        if sentence.repeat_of is not None:
+            words[sentence.repeat_of[0]] += size
+    if not words:
+        return None
+    return min(words, key=lambda position: (-words[position], position))
+
+
+# --------------------------------------------------------------------------
+# Loading from files
+# --------------------------------------------------------------------------
+
+
+def load_document(
+    text_path: str | Path | None = None, meta_path: str | Path | None = None
+) -> Document:
+    """Read and parse a document from its text file and its metadata TOML.
+
+    Give either path or both: the metadata defaults to the text's name with a
+    ``.toml`` suffix; the text defaults to the metadata's ``text_file`` (or its
+    own name with ``.txt``), next to the metadata file.
+
+    Raises :class:`MetadataError` for a missing or invalid metadata file and
+    :class:`~speechlens.reading.UnreadableTextError` for a missing or
+    unreadable text; both are ``ValueError`` subclasses naming the file and
+    the problem.
+    """
+    if text_path is None and meta_path is None:
+        raise MetadataError("load_document needs a text path or a metadata path")
+    meta_path = Path(text_path).with_suffix(".toml") if meta_path is None else Path(meta_path)
+    meta, text_file = _read_meta_and_text_file(meta_path)
+    if text_path is None:
+        text_path = meta_path.parent / (text_file or meta_path.with_suffix(".txt").name)
+    text_path = Path(text_path)
+    if text_file is not None and text_file != text_path.name:
+        raise MetadataError(
+            f"{meta_path}: text_file is {text_file!r} "
+            f"but the text being loaded is {text_path.name!r}"
+        )
+    return parse_document(read_text(text_path), meta)
+
+
+def read_meta(meta_path: str | Path) -> DocumentMeta:
+    """Read and validate a metadata TOML file (see :func:`meta_from_mapping`)."""
+    return _read_meta_and_text_file(Path(meta_path))[0]
+
+
+def meta_from_mapping(data: dict[str, Any], source: str = "metadata") -> DocumentMeta:
+    """Validate ``data`` (a parsed TOML table) and build a :class:`DocumentMeta`.
+
+    Required: doc_id, title, speaker, source_type ("speech" or "press-report").
+    Optional strings: post, country, event, place, language, date (YYYY-MM-DD),
+    text_file; optional list of strings: speaker_aliases. Unknown keys are
+    rejected so that a typo does not silently drop a field.
+    """
+    data = dict(data)
+    if type(data.get("date")) is dt.date:  # an unquoted TOML date
+        data["date"] = data["date"].isoformat()
+    allowed = {f.name for f in fields(DocumentMeta)} | {"text_file"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise MetadataError(f"{source}: unknown field(s) {', '.join(unknown)}")
+    for name in _REQUIRED_FIELDS:
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            raise MetadataError(f"{source}: missing required field {name!r}")
+    for name in (*_STRING_FIELDS, "text_file"):
+        if name in data and not isinstance(data[name], str):
+            raise MetadataError(f"{source}: field {name!r} must be a string")
+    if data["source_type"] not in SOURCE_TYPES:
+        raise MetadataError(
+            f"{source}: unknown source_type {data['source_type']!r} "
+            f"(expected one of: {', '.join(SOURCE_TYPES)})"
+        )
+    _check_date(data.get("date", ""), source)
+    aliases = data.get("speaker_aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise MetadataError(f"{source}: speaker_aliases must be a list of non-empty strings")
+    values = {name: data[name].strip() for name in _STRING_FIELDS if name in data}
+    return DocumentMeta(**values, speaker_aliases=tuple(a.strip() for a in aliases))
+
+
+def _read_meta_and_text_file(meta_path: Path) -> tuple[DocumentMeta, str | None]:
+    try:
+        raw = meta_path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise MetadataError(f"{meta_path}: metadata file not found") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise MetadataError(f"{meta_path}: cannot read metadata file ({error})") from error
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise MetadataError(f"{meta_path}: not valid TOML ({error})") from error
+    meta = meta_from_mapping(data, str(meta_path))
+    return meta, data.get("text_file")
+
+
+def _check_date(value: str, source: str) -> None:
+    if value == "":
+        return
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise MetadataError(f"{source}: date {value!r} is not a valid YYYY-MM-DD date") from None
