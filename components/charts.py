@@ -26,17 +26,19 @@ def _remember_click(key: str) -> None:
     st.session_state[LAST_CLICKED] = key
 
 
-def render_chart(fig: go.Figure, *, key: str, filename: str, focus_kind: str | None) -> Focus | None:
+def render_chart(
+    fig: go.Figure, *, key: str, filename: str, focus_kind: str | None, width: str = "stretch"
+) -> Focus | None:
     """Draw ``fig``; when ``focus_kind`` is set, a click on it focuses the paragraph reader."""
     if focus_kind is None:
-        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(filename), width="stretch")
+        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(filename), width=width)
         return None
     event = st.plotly_chart(
         fig,
         key=key,
         theme=None,
         config=plotly_config(filename),
-        width="stretch",
+        width=width,
         on_select=lambda: _remember_click(key),
         selection_mode="points",
     )

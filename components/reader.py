@@ -12,27 +12,34 @@ from speechlens.markup import escape_markdown, highlight_spans
 PAGE_SIZE = 50
 
 
+def paragraph_markdown(item: EvidenceItem) -> str:
+    """One paragraph as Markdown: a grey label line, the highlighted text, then its details.
+
+    One Markdown element per paragraph keeps the page light: the browser draws
+    a few dozen elements, not a few hundred.
+    """
+    lines = [f":gray[:small[{escape_markdown(item.label)} · {escape_markdown(item.scores)}]]", ""]
+    lines.append(highlight_spans(item.text, item.highlights))
+    details = []
+    if item.themes:
+        details.append("**Themes:** " + escape_markdown(", ".join(item.themes)))
+    if item.drivers:
+        details.append("**Sentiment words:** " + escape_markdown(item.drivers))
+    if item.note:
+        details.append("*" + escape_markdown(item.note) + "*")
+    if details:
+        lines += ["", ":gray[:small[" + " · ".join(details) + "]]"]
+    return "\n".join(lines)
+
+
 def render_reader(items: Sequence[EvidenceItem], *, heading: str, total: int) -> None:
     """List ``items`` (already filtered and focused) with their labels, scores and highlights."""
     st.subheader(heading, anchor=False)
     if not items:
         st.info("No paragraphs match. Clear the chart selection or loosen the filters.", icon="🔎")
         return
-    shown = items[:PAGE_SIZE]
     if len(items) > PAGE_SIZE:
         st.caption(f"Showing the first {PAGE_SIZE} of {len(items)} paragraphs; narrow the filters to see others.")
-    elif total:
+    else:
         st.caption(f"{len(items)} of {total} paragraphs.")
-    for item in shown:
-        with st.container(border=True, key=f"paragraph_{item.pid}"):
-            st.caption(escape_markdown(item.label) + " · " + escape_markdown(item.scores))
-            st.markdown(highlight_spans(item.text, item.highlights))
-            details = []
-            if item.themes:
-                details.append("**Themes:** " + escape_markdown(", ".join(item.themes)))
-            if item.drivers:
-                details.append("**Sentiment words:** " + escape_markdown(item.drivers))
-            if item.note:
-                details.append("*" + escape_markdown(item.note) + "*")
-            if details:
-                st.caption("  \n".join(details))
+    st.markdown("\n\n---\n\n".join(paragraph_markdown(item) for item in items[:PAGE_SIZE]))

@@ -298,7 +298,12 @@ def _fonts(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _wrap(text: str, size: int, max_width: float) -> list[str]:
-    """Wrap a title to ``max_width`` pixels, breaking at " · " where possible.
+    """Wrap each line of a title to ``max_width`` pixels (explicit line breaks are kept)."""
+    return [wrapped for line in text.splitlines() for wrapped in _wrap_line(line, size, max_width)]
+
+
+def _wrap_line(text: str, size: int, max_width: float) -> list[str]:
+    """Wrap one line to ``max_width`` pixels, breaking at " · " where possible.
 
     Subtitles are "source · filters · coverage"; each part stays whole on a
     line unless it is itself too long.
@@ -433,21 +438,27 @@ def cloud_figure(
         )
         return fig
 
-    for w in words:
-        fig.add_annotation(
-            text=_escape(w.word),
-            x=w.x,
-            y=w.y,
-            xref="x",
-            yref="y",
-            xanchor="center",
-            yanchor="middle",
-            textangle=-w.angle,  # Plotly turns clockwise; ours is anticlockwise
-            showarrow=False,
-            borderpad=0,
-            borderwidth=0,
-            font=dict(family=FONT_FAMILY, size=w.font_size, color=w.color),
-        )
+    # One assignment of the whole list: add_annotation re-validates every earlier
+    # annotation on each call, which made this quadratic and slow.
+    fig.update_layout(
+        annotations=[
+            dict(
+                text=_escape(w.word),
+                x=w.x,
+                y=w.y,
+                xref="x",
+                yref="y",
+                xanchor="center",
+                yanchor="middle",
+                textangle=-w.angle,  # Plotly turns clockwise; ours is anticlockwise
+                showarrow=False,
+                borderpad=0,
+                borderwidth=0,
+                font=dict(family=FONT_FAMILY, size=w.font_size, color=w.color),
+            )
+            for w in words
+        ]
+    )
 
     xs, ys, sides, custom, hover, edges = [], [], [], [], [], []
     for w in words:

@@ -22,6 +22,17 @@ FONT_FAMILY = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
 BASE_FONT_SIZE = 14
 NO_THEME_COLOR = "#9e9e9e"
 NO_THEME_LABEL = "No theme"
+SUBTITLE_WRAP = 120  # characters per subtitle line; fits a full-width chart at 13 px
+
+# A small template built once: Plotly's stock ones are deep-copied into every
+# figure, which costs more than drawing the chart.
+TEMPLATE = go.layout.Template(
+    layout={
+        "xaxis": {"gridcolor": "#eeeeee", "linecolor": "#cccccc", "zeroline": False, "automargin": True},
+        "yaxis": {"gridcolor": "#eeeeee", "linecolor": "#cccccc", "zeroline": False, "automargin": True},
+        "hovermode": "closest",
+    }
+)
 
 MEASURES: dict[str, str] = {
     "mentions": "Mentions",
@@ -39,8 +50,9 @@ def excerpt(text: str, limit: int = 160) -> str:
     """The opening of a paragraph, cut at a word boundary, wrapped for a hover box."""
     text = " ".join(text.split())
     if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + "…"
-    return "<br>".join(textwrap.wrap(_escape_hover(text), width=60))
+        text = text[: limit + 1].rsplit(" ", 1)[0] + "…"
+    # Wrap first, escape after: wrapping escaped text could split "&amp;".
+    return "<br>".join(_escape_hover(line) for line in textwrap.wrap(text, width=60))
 
 
 def _escape_hover(text: str) -> str:
@@ -48,19 +60,26 @@ def _escape_hover(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def subtitle_markup(subtitle: str, width: int = SUBTITLE_WRAP) -> str:
+    """Escape a plain-text subtitle and wrap each of its lines for Plotly."""
+    lines = [wrapped for line in subtitle.splitlines() for wrapped in (textwrap.wrap(line, width) or [""])]
+    return "<br>".join(_escape_hover(line) for line in lines)
+
+
 def _base_layout(fig: go.Figure, title: str, subtitle: str, height: int) -> go.Figure:
+    subtitle_lines = subtitle_markup(subtitle).count("<br>") + 1 if subtitle else 0
     fig.update_layout(
         title={
             "text": title,
-            "subtitle": {"text": _escape_hover(subtitle), "font": {"size": 13, "color": "#555"}},
+            "subtitle": {"text": subtitle_markup(subtitle), "font": {"size": 13, "color": "#555"}},
             "x": 0.0,
             "xanchor": "left",
             "font": {"size": 20},
         },
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#222"},
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
-        margin={"l": 16, "r": 24, "t": 96, "b": 64},
+        margin={"l": 16, "r": 24, "t": 64 + 18 * subtitle_lines, "b": 64},
         hoverlabel={"font": {"size": 13}, "align": "left"},
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -237,7 +256,8 @@ def sentiment_figure(
     _base_layout(fig, title, subtitle, height=460)
     fig.add_hline(y=0, line={"color": "#555", "width": 1, "dash": "dot"})
     fig.update_xaxes(title_text="Paragraph number (reading order)", gridcolor="#eee", zeroline=False,
-                     dtick=_position_tick(table))
+                     dtick=_position_tick(table),
+                     range=[float(table["position"].min()) - 0.5, float(table["position"].max()) + 0.5])
     fig.update_yaxes(title_text="Polarity (−1 negative … +1 positive)", range=[-reach, reach],
                      gridcolor="#eee", zeroline=False)
     fig.update_layout(
