@@ -35,7 +35,8 @@ class Analysis:
                 polarity, subjectivity.
     matches:    one row per theme mention: pid, sentence, theme, term, surface,
                 start, end (offsets in the paragraph text), repeated.
-    terms:      word counts per paragraph, for word clouds and term statistics.
+    terms:      word counts per paragraph (repeated sentences flagged), for word
+                clouds and term statistics.
     """
 
     documents: dict[str, DocumentMeta]
@@ -55,7 +56,7 @@ def analyze(documents: Sequence[Document], lexicon: Lexicon) -> Analysis:
     paragraph_rows: list[dict] = []
     sentence_rows: list[dict] = []
     match_rows: list[dict] = []
-    token_lists: list[list[str]] = []
+    token_lists: list[tuple[list[str], list[str]]] = []  # (counted, repeated) tokens
     for document in documents:
         for paragraph in document.paragraphs:
             pid = len(paragraph_rows)
@@ -150,13 +151,17 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
         "matched_terms": tuple(matched_terms),
         "dominant_theme": dominant,
     }
-    counted_tokens = [
-        token.lower()
-        for index, sentence in enumerate(paragraph.sentences)
-        if not repeated_flags[index]
-        for token in tokenize(sentence.text)
-    ] if paragraph.sentences else [token.lower() for token in tokenize(text)]
-    return row, sentence_rows, match_rows, counted_tokens
+    if paragraph.sentences:
+        counted = [s.text for s, repeated in zip(paragraph.sentences, repeated_flags, strict=True) if not repeated]
+        repeats = [s.text for s, repeated in zip(paragraph.sentences, repeated_flags, strict=True) if repeated]
+    else:
+        counted, repeats = [text], []
+    tokens = (_lower_tokens(counted), _lower_tokens(repeats))
+    return row, sentence_rows, match_rows, tokens
+
+
+def _lower_tokens(texts: Iterable[str]) -> list[str]:
+    return [token.lower() for text in texts for token in tokenize(text)]
 
 
 def sentence_spans(text: str, sentences: Iterable[str]) -> Iterable[tuple[int, int]]:

@@ -20,10 +20,10 @@ def source_line(documents: Mapping[str, DocumentMeta]) -> str:
         return f"{len(documents)} documents"
     meta = next(iter(documents.values()))
     parts = [meta.speaker, meta.event, meta.place, format_date(meta.date)]
-    line = ", ".join(part for part in parts if part)
+    line = ", ".join(part for part in parts if part) or meta.title
     if meta.source_type == "press-report":
         line += " (press report)"
-    return line or meta.title
+    return line
 
 
 def format_date(iso: str) -> str:
@@ -71,9 +71,12 @@ def chart_subtitle(
     shown: int,
     total: int,
 ) -> str:
-    """Source, filters and coverage in one line for a chart's subtitle."""
-    return " · ".join(
-        [source_line(documents), describe_filters(filters, theme_labels), coverage_line(shown, total)]
+    """Source on the first line; filters and coverage on the second."""
+    return "\n".join(
+        [
+            source_line(documents),
+            f"Showing {describe_filters(filters, theme_labels)} · {coverage_line(shown, total)}",
+        ]
     )
 
 
@@ -86,7 +89,7 @@ def export_filename(chart: str, filters: Filters, documents: Mapping[str, Docume
         parts.append(filters.keyword.strip())
     dates = sorted({meta.date for meta in documents.values() if meta.date})
     if dates:
-        parts.append(dates[0] if len(dates) == 1 else f"{dates[0]}_to_{dates[-1]}")
+        parts.extend([dates[0]] if len(dates) == 1 else [dates[0], "to", dates[-1]])
     name = "_".join(_slug(part) for part in parts if _slug(part))
     return name[:120] or chart
 

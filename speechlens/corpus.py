@@ -29,10 +29,14 @@ def load_default_lexicon(data_dir: Path = DEFAULT_DATA_DIR) -> Lexicon:
 
 
 def data_signature(data_dir: Path = DEFAULT_DATA_DIR) -> str:
-    """A short hash of every file the dashboard reads; changes when any of them does."""
+    """A short hash of the names, sizes and modification times of the data files.
+
+    Cheap enough to compute on every rerun (no file is read), and it changes
+    whenever a file is edited, added or removed, which re-runs the analysis.
+    """
     digest = hashlib.sha256()
     for path in sorted(Path(data_dir).glob("*")):
         if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            stat = path.stat()
+            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:12]

@@ -25,9 +25,15 @@ VOICE_LABELS: dict[str, str] = {
     "speaker": "Speaker's words only",
     "narration": "Reporter's narration only",
 }
+VOICE_HINTS: dict[str, str] = {
+    "all": "quotes, reported speech and narration",
+    "speaker": "the speaker's quoted and reported words",
+    "narration": "the reporter's own description",
+}
 SPEAKER_VOICES = ("direct", "reported")
 
 FULL_POLARITY = (-1.0, 1.0)
+POLARITY_TOLERANCE = 1e-9
 
 # How the part of a speech before its first subheading is named in the sidebar and links.
 OPENING_SECTION = "Opening"
@@ -107,7 +113,9 @@ def select(analysis: Analysis, filters: Filters) -> Selection:
 
     low, high = filters.polarity
     if (low, high) != FULL_POLARITY:
-        mask &= paragraphs["polarity"].between(low, high)
+        # TextBlob leaves float dust (-2.8e-17) on paragraphs shown as 0.00;
+        # a range that starts at 0.00 must include them.
+        mask &= paragraphs["polarity"].between(low - POLARITY_TOLERANCE, high + POLARITY_TOLERANCE)
 
     keyword = filters.keyword.strip()
     if keyword:

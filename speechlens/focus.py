@@ -44,4 +44,4 @@ def focus_pids(analysis: Analysis, selection: Selection, focus: Focus | None) ->
         wanted_pids = {int(v) for v in focus.values if str(v).lstrip("-").isdigit()}
         return pids[np.isin(pids, list(wanted_pids))]
     words = {v.lower() for v in focus.values}
-    return pids[np.isin(pids, analysis.terms.pids_with(words))]
+    return pids[np.isin(pids, analysis.terms.pids_with(words, selection.filters.include_repeats))]

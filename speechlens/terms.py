@@ -1,8 +1,10 @@
 """Word counts per paragraph, stored sparsely so any selection sums fast.
 
 A corpus-wide vocabulary maps each lower-cased token to an integer id; the
-counts are three parallel arrays (paragraph, term, count). Summing the counts
-of a selection of paragraphs is one ``np.bincount``, whatever the corpus size.
+counts are parallel arrays (paragraph, term, count, repeated). Summing the
+counts of a selection of paragraphs is one ``np.bincount``, whatever the
+corpus size. Words of sentences that repeat earlier text are kept apart
+(``repeated``), so they are counted only when the user asks for it.
 """
 
 from __future__ import annotations
@@ -21,44 +23,60 @@ class TermIndex:
     pid: np.ndarray  # int32, paragraph row of each entry
     term: np.ndarray  # int32, index into vocabulary
     count: np.ndarray  # int32, occurrences of that term in that paragraph
+    repeated: np.ndarray  # bool, the occurrences are in sentences that repeat earlier text
 
     @cached_property
     def term_ids(self) -> dict[str, int]:
         return {word: i for i, word in enumerate(self.vocabulary)}
 
-    def counts_for(self, pids: Iterable[int]) -> Counter:
-        """Total occurrences of every term over the given paragraphs."""
-        if not len(self.pid):
-            return Counter()
+    def _entries(self, pids: Iterable[int], include_repeats: bool) -> np.ndarray:
         selected = np.zeros(int(self.pid.max()) + 1, dtype=bool)
         pids = np.fromiter(pids, dtype=np.int64)
         selected[pids[(pids >= 0) & (pids < len(selected))]] = True
         mask = selected[self.pid]
+        if not include_repeats:
+            mask &= ~self.repeated
+        return mask
+
+    def counts_for(self, pids: Iterable[int], include_repeats: bool = False) -> Counter:
+        """Total occurrences of every term over the given paragraphs."""
+        if not len(self.pid):
+            return Counter()
+        mask = self._entries(pids, include_repeats)
         totals = np.bincount(self.term[mask], weights=self.count[mask], minlength=len(self.vocabulary))
         return Counter({self.vocabulary[i]: int(totals[i]) for i in np.flatnonzero(totals)})
 
-    def pids_with(self, words: Iterable[str]) -> np.ndarray:
+    def pids_with(self, words: Iterable[str], include_repeats: bool = False) -> np.ndarray:
         """Paragraphs that contain any of ``words`` (lower-cased tokens)."""
         wanted = [self.term_ids[w] for w in words if w in self.term_ids]
         if not wanted:
             return np.empty(0, dtype=np.int64)
-        return np.unique(self.pid[np.isin(self.term, wanted)]).astype(np.int64)
+        mask = np.isin(self.term, wanted)
+        if not include_repeats:
+            mask &= ~self.repeated
+        return np.unique(self.pid[mask]).astype(np.int64)
 
 
-def build_term_index(token_lists: Sequence[Sequence[str]]) -> TermIndex:
-    """Index the tokens of each paragraph (one list per paragraph, in pid order)."""
+def build_term_index(token_lists: Sequence[Sequence[str] | tuple[Sequence[str], Sequence[str]]]) -> TermIndex:
+    """Index the tokens of each paragraph, in pid order.
+
+    Each item is a paragraph's tokens, or a pair (counted tokens, tokens of
+    sentences that repeat earlier text).
+    """
     ids: dict[str, int] = {}
-    pid_column: list[int] = []
-    term_column: list[int] = []
-    count_column: list[int] = []
-    for pid, tokens in enumerate(token_lists):
-        for token, count in Counter(tokens).items():
-            pid_column.append(pid)
-            term_column.append(ids.setdefault(token, len(ids)))
-            count_column.append(count)
+    columns: tuple[list[int], list[int], list[int], list[bool]] = ([], [], [], [])
+    for pid, item in enumerate(token_lists):
+        counted, repeats = item if isinstance(item, tuple) else (item, ())
+        for tokens, repeated in ((counted, False), (repeats, True)):
+            for token, count in Counter(tokens).items():
+                columns[0].append(pid)
+                columns[1].append(ids.setdefault(token, len(ids)))
+                columns[2].append(count)
+                columns[3].append(repeated)
     return TermIndex(
         vocabulary=tuple(ids),
-        pid=np.asarray(pid_column, dtype=np.int32),
-        term=np.asarray(term_column, dtype=np.int32),
-        count=np.asarray(count_column, dtype=np.int32),
+        pid=np.asarray(columns[0], dtype=np.int32),
+        term=np.asarray(columns[1], dtype=np.int32),
+        count=np.asarray(columns[2], dtype=np.int32),
+        repeated=np.asarray(columns[3], dtype=bool),
     )

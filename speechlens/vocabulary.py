@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from speechlens.analysis import Analysis
 from speechlens.cloud import STOPWORDS
-from speechlens.figures import NO_THEME_COLOR
 from speechlens.filters import Selection
+from speechlens.model import DocumentMeta
 from speechlens.text import tokenize
 
 MIN_WORD_LENGTH = 3
 
 
 def selection_word_counts(analysis: Analysis, selection: Selection) -> Counter:
-    """Counts of the content words in the selected paragraphs (stopwords and numbers dropped)."""
-    counts = analysis.terms.counts_for(selection.pids)
+    """Counts of the content words in the selected paragraphs.
+
+    Stopwords, numbers and the speakers' own names and titles are dropped: in a
+    press report they are everywhere and say nothing about the subject.
+    """
+    counts = analysis.terms.counts_for(selection.pids, selection.filters.include_repeats)
+    doc_ids = selection.paragraphs["doc_id"].unique()
+    excluded = STOPWORDS | speaker_words([analysis.documents[d] for d in doc_ids])
     return Counter(
         {
             word: count
             for word, count in counts.items()
-            if len(word) >= MIN_WORD_LENGTH and word not in STOPWORDS and not word.replace(".", "").isdigit()
+            if len(word) >= MIN_WORD_LENGTH and word not in excluded and not word.replace(".", "").isdigit()
         }
     )
+
+
+def speaker_words(metas: Iterable[DocumentMeta]) -> frozenset[str]:
+    """Lower-cased words of the speakers' names and the acronyms in their aliases.
+
+    "Abdellatif Hammouchi" and "DGSN-DGST" go; the ordinary words of a title
+    ("National Security") stay, since they are also the speech's subject.
+    """
+    words: set[str] = set()
+    for meta in metas:
+        words.update(token.lower() for token in tokenize(meta.speaker))
+        for alias in meta.speaker_aliases:
+            words.update(token.lower() for token in tokenize(alias) if _is_acronym(token) or " " not in alias.strip())
+    return frozenset(words - STOPWORDS)
+
+
+def _is_acronym(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str]:
@@ -45,5 +71,3 @@ def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str
         for word, tally in votes.items()
     }
 
-
-__all__ = ["NO_THEME_COLOR", "selection_word_counts", "word_theme_colors"]

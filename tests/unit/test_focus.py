@@ -1,0 +1,142 @@
+"""focus_pids(): a click on a theme bar, a paragraph dot or a cloud word narrows the reader."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from speechlens.filters import OPENING_SECTION, Filters, select
+from speechlens.focus import Focus, focus_pids
+
+
+def pid_list(values) -> list[int]:
+    return [int(v) for v in values]
+
+
+def counted_theme_pids(analysis, selection, themes) -> list[int]:
+    matches = analysis.matches
+    hits = matches[matches["theme"].isin(themes) & ~matches["repeated"] & matches["pid"].isin(selection.pids)]
+    wanted = set(hits["pid"])
+    return [p for p in pid_list(selection.pids) if p in wanted]
+
+
+def token_pattern(word: str) -> re.Pattern[str]:
+    # a whole token: not glued to letters, digits, hyphens or apostrophes ("Interpol's" is another token)
+    return re.compile(rf"(?<![\w'’\-]){re.escape(word)}(?![\w'’\-])", re.IGNORECASE)
+
+
+def counted_text(analysis, pid) -> str:
+    """The paragraph's text without its repeated sentences."""
+    sentences = analysis.sentences
+    mine = sentences[(sentences["pid"] == pid) & ~sentences["repeated"]]
+    return " ".join(mine["text"])
+
+
+FILTER_STATES = [
+    Filters(),
+    Filters(voice="speaker"),
+    Filters(section=OPENING_SECTION),
+    Filters(include_posts=True),
+    Filters(themes=("cooperation",)),
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_STATES)
+@pytest.mark.parametrize("focus", [None, Focus("theme", ()), Focus("word", ()), Focus("paragraph", ())])
+def test_no_focus_keeps_the_whole_selection(seed_analysis, filters, focus):
+    selection = select(seed_analysis, filters)
+    assert pid_list(focus_pids(seed_analysis, selection, focus)) == pid_list(selection.pids)
+
+
+# ----------------------------------------------------------------------------- theme
+
+
+@pytest.mark.parametrize("filters", FILTER_STATES)
+@pytest.mark.parametrize(
+    "themes", [("cooperation",), ("cybercrime",), ("organized-crime", "terrorism"), ("gender", "public-trust")]
+)
+def test_theme_focus(seed_analysis, filters, themes):
+    selection = select(seed_analysis, filters)
+    got = pid_list(focus_pids(seed_analysis, selection, Focus("theme", themes)))
+    assert got == counted_theme_pids(seed_analysis, selection, themes)
+    assert set(got) <= set(pid_list(selection.pids))
+
+
+def test_theme_focus_finds_something(seed_analysis):
+    selection = select(seed_analysis, Filters())
+    got = focus_pids(seed_analysis, selection, Focus("theme", ("cooperation",)))
+    assert 0 < len(got) < len(selection.pids)
+
+
+@pytest.mark.parametrize("themes", [("no-such-theme",), ("",)])
+def test_unknown_theme_focus_shows_nothing(seed_analysis, themes):
+    selection = select(seed_analysis, Filters())
+    assert len(focus_pids(seed_analysis, selection, Focus("theme", themes))) == 0
+
+
+# ----------------------------------------------------------------------------- paragraph
+
+
+def test_paragraph_focus_keeps_clicked_paragraphs_of_the_selection(seed_analysis):
+    selection = select(seed_analysis, Filters())
+    shown = pid_list(selection.pids)
+    clicked = (str(shown[-1]), str(shown[0]), str(shown[2]))
+    assert pid_list(focus_pids(seed_analysis, selection, Focus("paragraph", clicked))) == [shown[0], shown[2], shown[-1]]
+
+
+def test_paragraph_focus_drops_paragraphs_outside_the_selection(seed_analysis):
+    selection = select(seed_analysis, Filters(section=OPENING_SECTION))
+    headings = seed_analysis.paragraphs.index[seed_analysis.paragraphs["kind"] == "heading"]
+    outside = [p for p in pid_list(seed_analysis.paragraphs.index) if p not in set(pid_list(selection.pids))]
+    inside = pid_list(selection.pids)[0]
+    values = (str(inside), *(str(p) for p in outside), str(int(headings[0])))
+    assert pid_list(focus_pids(seed_analysis, selection, Focus("paragraph", values))) == [inside]
+
+
+@pytest.mark.parametrize("junk", [("abc",), ("-1",), ("9999",), ("1.5",), ("",)])
+def test_paragraph_focus_ignores_junk(seed_analysis, junk):
+    selection = select(seed_analysis, Filters())
+    assert len(focus_pids(seed_analysis, selection, Focus("paragraph", junk))) == 0
+
+
+# ----------------------------------------------------------------------------- word
+
+
+@pytest.mark.parametrize("filters", FILTER_STATES[:3])
+@pytest.mark.parametrize("words", [("security",), ("Cybercrime",), ("morocco", "women"), ("framework",), ("nothingness",)])
+def test_word_focus(seed_analysis, filters, words):
+    selection = select(seed_analysis, filters)
+    got = pid_list(focus_pids(seed_analysis, selection, Focus("word", words)))
+    expected = [
+        p for p in pid_list(selection.pids)
+        if any(token_pattern(w).search(counted_text(seed_analysis, p)) for w in words)
+    ]
+    assert got == expected
+
+
+def test_word_focus_finds_a_subset(seed_analysis):
+    selection = select(seed_analysis, Filters())
+    got = focus_pids(seed_analysis, selection, Focus("word", ("morocco",)))
+    assert 0 < len(got) < len(selection.pids)
+
+
+def test_word_focus_with_repeats_counted_finds_the_repeated_sentence(seed_analysis):
+    selection = select(seed_analysis, Filters(include_repeats=True))
+    got = pid_list(focus_pids(seed_analysis, selection, Focus("word", ("framework",))))
+    expected = [p for p in pid_list(selection.pids) if token_pattern("framework").search(seed_analysis.paragraphs.loc[p, "text"])]
+    assert len(expected) == 2
+    assert got == expected
+
+
+# ----------------------------------------------------------------------------- describe
+
+
+def test_describe(seed_analysis):
+    labels = seed_analysis.lexicon.labels
+    positions = {int(p): int(pos) for p, pos in seed_analysis.paragraphs["position"].items()}
+    assert Focus("theme", ("cybercrime", "gender")).describe(labels, positions) == (
+        f"mentioning {labels['cybercrime']} or {labels['gender']}"
+    )
+    assert Focus("word", ("security",)).describe(labels, positions) == "containing “security”"
+    assert Focus("paragraph", ("11", "0")).describe(labels, positions) == f"paragraph ¶{positions[0]}, ¶{positions[11]}"

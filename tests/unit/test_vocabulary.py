@@ -1,0 +1,158 @@
+"""The word cloud's input: content-word counts of a selection, and each theme word's colour."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from speechlens.cloud import STOPWORDS
+from speechlens.filters import OPENING_SECTION, Filters, select
+from speechlens.vocabulary import selection_word_counts, speaker_words, word_theme_colors
+
+TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def counted_text(analysis, pid) -> str:
+    sentences = analysis.sentences
+    mine = sentences[(sentences["pid"] == pid) & ~sentences["repeated"]]
+    return " ".join(mine["text"])
+
+
+def regex_counts(analysis, selection, include_repeated=False) -> Counter:
+    counts: Counter = Counter()
+    for pid in selection.pids:
+        text = analysis.paragraphs.loc[pid, "text"] if include_repeated else counted_text(analysis, pid)
+        counts.update(token.lower().replace("’", "'") for token in TOKEN.findall(text))
+    return counts
+
+
+@pytest.fixture(scope="module")
+def default_counts(seed_analysis):
+    return selection_word_counts(seed_analysis, select(seed_analysis, Filters()))
+
+
+def test_security_is_in_the_cloud_with_its_count(seed_analysis, default_counts):
+    expected = regex_counts(seed_analysis, select(seed_analysis, Filters()))["security"]
+    assert expected > 0
+    assert default_counts["security"] == expected
+
+
+@pytest.mark.parametrize("word", ["security", "cooperation", "interpol", "morocco", "crime"])
+def test_content_words_keep_their_counts(seed_analysis, default_counts, word):
+    assert default_counts[word] == regex_counts(seed_analysis, select(seed_analysis, Filters()))[word] > 0
+
+
+@pytest.mark.parametrize("word", ["the", "and", "of", "that", "with", "this", "stated", "added", "explained"])
+def test_stopwords_are_left_out(seed_analysis, default_counts, word):
+    assert regex_counts(seed_analysis, select(seed_analysis, Filters()))[word] > 0, "the word is in the text"
+    assert word not in default_counts
+
+
+def test_no_stopword_short_word_or_number_survives(seed_analysis):
+    counts = selection_word_counts(seed_analysis, select(seed_analysis, Filters(include_posts=True)))
+    assert counts
+    assert not set(counts) & STOPWORDS
+    assert all(len(word) >= 3 for word in counts)
+    assert not any(word.replace(".", "").replace(",", "").isdigit() for word in counts)
+    assert "2025" in regex_counts(seed_analysis, select(seed_analysis, Filters(include_posts=True)))
+
+
+@pytest.mark.parametrize("name", ["Hammouchi", "Abdellatif", "DGSN-DGST"])
+def test_the_speakers_names_are_left_out(seed_analysis, default_counts, name):
+    in_text = sum(
+        len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+        for text in select(seed_analysis, Filters()).paragraphs["text"]
+    )
+    assert in_text > 0, "the name is in the speech"
+    assert name.lower() not in default_counts
+
+
+def test_title_words_of_the_speaker_stay(seed_analysis, default_counts):
+    """'Director General of National Security': ordinary words of the title are the subject too."""
+    assert default_counts["national"] > 0
+    assert default_counts["director"] > 0
+
+
+def test_speaker_words():
+    from speechlens.model import DocumentMeta
+
+    meta = DocumentMeta(
+        "d", "T", speaker="Jane van Doe",
+        speaker_aliases=("Doe", "the head of the ABC-DEF", "the Minister of Interior"),
+    )
+    words = speaker_words([meta])
+    assert {"jane", "van", "doe", "abc-def"} <= words
+    assert not {"minister", "interior", "head", "the"} & words
+
+
+def test_counts_follow_the_selection(seed_analysis):
+    selection = select(seed_analysis, Filters(section=OPENING_SECTION))
+    counts = selection_word_counts(seed_analysis, selection)
+    expected = regex_counts(seed_analysis, selection)
+    assert counts
+    for word, count in counts.items():
+        assert count == expected[word], word
+    assert counts["security"] < selection_word_counts(seed_analysis, select(seed_analysis, Filters()))["security"]
+
+
+def test_empty_selection_has_no_words(seed_analysis):
+    assert selection_word_counts(seed_analysis, select(seed_analysis, Filters(keyword="zzz-nothing"))) == Counter()
+
+
+def test_counting_repeats_counts_the_repeated_words(seed_analysis):
+    selection = select(seed_analysis, Filters(include_repeats=True))
+    counts = selection_word_counts(seed_analysis, selection)
+    expected = regex_counts(seed_analysis, selection, include_repeated=True)
+    assert expected["framework"] == 2
+    assert counts["framework"] == expected["framework"]
+
+
+# ----------------------------------------------------------------------------- colours
+
+
+def single_theme_words(analysis, selection) -> dict[str, str]:
+    """Words whose every counted matched surface belongs to one theme -> that theme."""
+    matches = analysis.matches
+    matches = matches[matches["pid"].isin(selection.pids) & ~matches["repeated"]]
+    themes: dict[str, set[str]] = {}
+    for surface, theme in zip(matches["surface"], matches["theme"], strict=True):
+        for word in TOKEN.findall(surface):
+            themes.setdefault(word.lower(), set()).add(theme)
+    return {word: next(iter(t)) for word, t in themes.items() if len(t) == 1}
+
+
+@pytest.mark.parametrize(
+    ("word", "theme"),
+    [("cybercrime", "cybercrime"), ("extremism", "terrorism"), ("women", "gender"), ("solidarity", "cooperation")],
+)
+def test_a_theme_terms_word_has_its_themes_colour(seed_analysis, word, theme):
+    selection = select(seed_analysis, Filters())
+    colors = word_theme_colors(seed_analysis, selection)
+    assert single_theme_words(seed_analysis, selection)[word] == theme
+    assert colors[word] == seed_analysis.lexicon.colors[theme]
+
+
+def test_every_single_theme_word_has_its_colour(seed_analysis):
+    selection = select(seed_analysis, Filters())
+    colors = word_theme_colors(seed_analysis, selection)
+    expected = single_theme_words(seed_analysis, selection)
+    assert expected
+    for word, theme in expected.items():
+        assert colors[word] == seed_analysis.lexicon.colors[theme], word
+    assert set(colors.values()) <= set(seed_analysis.lexicon.colors.values())
+
+
+def test_words_outside_theme_terms_have_no_colour(seed_analysis):
+    selection = select(seed_analysis, Filters())
+    colors = word_theme_colors(seed_analysis, selection)
+    for word in ("morocco", "marrakech", "assembly"):
+        assert word not in colors
+
+
+def test_colours_follow_the_selection(seed_analysis):
+    last_section = select(seed_analysis, Filters(section="Cybercrime as a major issue"))
+    colors = word_theme_colors(seed_analysis, last_section)
+    assert "women" in colors
+    assert "extremism" not in colors  # named only in another section
