@@ -64,16 +64,11 @@ def main() -> None:
         st.info("No paragraphs match these filters. Loosen them, or press “Reset filters” in the sidebar.", icon="🔎")
         return
 
-    left, right = st.columns(2, gap="medium")
-    with left:
-        focus_themes = render_theme_frequencies(analysis, selection)
-    with right:
-        focus_map = render_theme_map(analysis, selection)
-    left, right = st.columns(2, gap="medium")
-    with left:
-        focus_sentiment = render_sentiment(analysis, selection)
-    with right:
-        focus_cloud = render_word_cloud(analysis, selection)
+    # One chart per row: each is then wide enough to be pasted into a slide as it is.
+    focus_themes = render_theme_frequencies(analysis, selection)
+    focus_map = render_theme_map(analysis, selection)
+    focus_sentiment = render_sentiment(analysis, selection)
+    focus_cloud = render_word_cloud(analysis, selection)
 
     focus = focus_themes or focus_map or focus_sentiment or focus_cloud
     pids = focus_pids(analysis, selection, focus)

@@ -36,7 +36,7 @@ def render_header(analysis: Analysis, filters: Filters, summary: Summary) -> Non
         st.caption(escape_markdown(source_line(documents)))
     st.markdown("**Showing:** " + escape_markdown(describe_filters(filters, analysis.lexicon.labels)))
 
-    shown, words, polarity, theme = st.columns(4)
+    shown, words, polarity, theme = st.columns([1, 1, 1, 2])
     shown.metric("Paragraphs shown", f"{summary.shown} / {summary.total}")
     words.metric("Words", f"{summary.words:,}")
     polarity.metric(

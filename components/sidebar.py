@@ -7,18 +7,23 @@ import streamlit as st
 from speechlens import urlstate
 from speechlens.analysis import Analysis
 from speechlens.markup import escape_markdown
-from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_LABELS, Filters, section_labels
+from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_HINTS, Filters, section_labels
 
 ALL_SECTIONS = "All sections"
-FILTER_KEYS = (
-    urlstate.THEME, urlstate.MATCH, urlstate.VOICE, urlstate.POLARITY,
-    urlstate.KEYWORD, urlstate.SECTION, urlstate.POSTS, urlstate.REPEATS,
-)
 
 
 def _reset_filters() -> None:
-    for key in FILTER_KEYS:
-        st.session_state.pop(key, None)
+    # Assigning the defaults (rather than deleting the keys) wins over the URL,
+    # and Streamlit then drops the parameters from it.
+    defaults = Filters()
+    st.session_state[urlstate.THEME] = list(defaults.themes)
+    st.session_state[urlstate.MATCH] = defaults.theme_mode
+    st.session_state[urlstate.VOICE] = defaults.voice
+    st.session_state[urlstate.POLARITY] = defaults.polarity
+    st.session_state[urlstate.KEYWORD] = defaults.keyword
+    st.session_state[urlstate.SECTION] = ALL_SECTIONS
+    st.session_state[urlstate.POSTS] = defaults.include_posts
+    st.session_state[urlstate.REPEATS] = defaults.include_repeats
 
 
 def render_sidebar(analysis: Analysis) -> Filters:
@@ -48,7 +53,7 @@ def render_sidebar(analysis: Analysis) -> Filters:
         voice = st.radio(
             "Whose words",
             options=list(VOICE_CHOICES),
-            captions=[VOICE_LABELS[v] for v in VOICE_CHOICES],
+            captions=[VOICE_HINTS[v] for v in VOICE_CHOICES],
             key=urlstate.VOICE,
             bind="query-params",
             help="In a press report, 'speaker' keeps the speaker's quoted and reported words; "
