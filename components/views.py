@@ -9,7 +9,7 @@ from speechlens import figures
 from speechlens.analysis import Analysis
 from speechlens.captions import chart_subtitle, export_filename
 from speechlens.cloud import CloudWord, cloud_figure, layout_cloud
-from speechlens.filters import Selection, theme_frequencies
+from speechlens.filters import Selection, section_starts, theme_frequencies
 from speechlens.focus import Focus
 from speechlens.vocabulary import selection_word_counts, word_theme_colors
 
@@ -50,12 +50,16 @@ def render_theme_frequencies(analysis: Analysis, selection: Selection) -> Focus 
 def render_theme_map(analysis: Analysis, selection: Selection) -> Focus | None:
     fig = figures.theme_map_figure(
         selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=_subtitle(analysis, selection),
+        sections=section_starts(analysis, selection),
     )
     return render_chart(fig, key="chart_map", filename=_filename("theme-map", analysis, selection), focus_kind="paragraph")
 
 
 def render_sentiment(analysis: Analysis, selection: Selection) -> Focus | None:
-    fig = figures.sentiment_figure(selection.paragraphs, analysis.lexicon, subtitle=_subtitle(analysis, selection))
+    fig = figures.sentiment_figure(
+        selection.paragraphs, analysis.lexicon, subtitle=_subtitle(analysis, selection),
+        sections=section_starts(analysis, selection),
+    )
     return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", analysis, selection), focus_kind="paragraph")
 
 
@@ -80,6 +84,8 @@ def render_word_cloud(analysis: Analysis, selection: Selection) -> Focus | None:
         subtitle=_subtitle(analysis, selection),
         width=CLOUD_WIDTH,
         height=CLOUD_HEIGHT,
+        note="Size: how often a word occurs. Colour: the theme whose terms use the word most (as in the other charts); "
+        "grey: other words.",
     )
     return render_chart(
         fig, key="chart_cloud", filename=_filename("words", analysis, selection), focus_kind="word",

@@ -272,6 +272,7 @@ def layout_cloud(
 EMPTY_NOTE = "No words to show for this selection."
 
 _SIDE_MARGIN = 16  # px left, right and below the canvas
+_NOTE_SIZE = 12  # px, the optional note under the canvas
 _TITLE_SIZE, _TITLE_COLOR = 20, "#222222"
 _SUBTITLE_SIZE, _SUBTITLE_COLOR = 13, "#555555"
 _HOVER_BAND = 0.8  # hover squares are this share of the font size high
@@ -355,6 +356,18 @@ def _hover_points(w: CloudWord) -> list[tuple[float, float, int]]:
     return [(w.x + off, w.y, side) for off in offsets]
 
 
+def _note_annotations(note: str) -> list[dict]:
+    """The optional explanatory line under the canvas."""
+    if not note:
+        return []
+    return [
+        dict(
+            text=_escape(note), x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top",
+            yshift=-6, showarrow=False, font=dict(family=FONT_FAMILY, size=_NOTE_SIZE, color=_SUBTITLE_COLOR),
+        )
+    ]
+
+
 def cloud_figure(
     words: Sequence[CloudWord],
     *,
@@ -363,6 +376,7 @@ def cloud_figure(
     width: int = 900,
     height: int = 450,
     hover_label: str = "mentions",
+    note: str = "",
 ) -> go.Figure:
     """Draw laid-out words as a Plotly figure, one canvas pixel per screen pixel.
 
@@ -386,12 +400,13 @@ def cloud_figure(
         + (8 + round(1.4 * _SUBTITLE_SIZE) * len(subtitle_lines) if subtitle_lines else 0)
         + 8
     )
+    bottom = _SIDE_MARGIN + (_NOTE_SIZE + 12 if note else 0)
     fig = go.Figure()
     fig.update_layout(
         width=width + 2 * _SIDE_MARGIN,
-        height=height + top + _SIDE_MARGIN,
+        height=height + top + bottom,
         autosize=False,
-        margin=dict(l=_SIDE_MARGIN, r=_SIDE_MARGIN, t=top, b=_SIDE_MARGIN, pad=0),
+        margin=dict(l=_SIDE_MARGIN, r=_SIDE_MARGIN, t=top, b=bottom, pad=0),
         template="none",
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -427,6 +442,7 @@ def cloud_figure(
         ),
     )
     if not words:
+        fig.update_layout(annotations=_note_annotations(note))
         fig.add_annotation(
             text=EMPTY_NOTE,
             x=0.5,
@@ -441,7 +457,7 @@ def cloud_figure(
     # One assignment of the whole list: add_annotation re-validates every earlier
     # annotation on each call, which made this quadratic and slow.
     fig.update_layout(
-        annotations=[
+        annotations=_note_annotations(note) + [
             dict(
                 text=_escape(w.word),
                 x=w.x,

@@ -20,7 +20,7 @@ from speechlens.themes import Lexicon
 
 FONT_FAMILY = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
 BASE_FONT_SIZE = 14
-NO_THEME_COLOR = "#9e9e9e"
+NO_THEME_COLOR = "#858585"  # grey with 3.7:1 contrast on white
 NO_THEME_LABEL = "No theme"
 SUBTITLE_WRAP = 120  # characters per subtitle line; fits a full-width chart at 13 px
 
@@ -74,6 +74,7 @@ def _base_layout(fig: go.Figure, title: str, subtitle: str, height: int) -> go.F
             "subtitle": {"text": subtitle_markup(subtitle), "font": {"size": 13, "color": "#555"}},
             "x": 0.0,
             "xanchor": "left",
+            "pad": {"l": 8},
             "font": {"size": 20},
         },
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#222"},
@@ -148,9 +149,11 @@ def theme_map_figure(
     lexicon: Lexicon,
     *,
     subtitle: str = "",
+    sections: Sequence[tuple[int, str]] = (),
 ) -> go.Figure:
     """Where each theme comes up along the speech: a dot per paragraph and theme,
-    sized by mentions, in the theme's colour."""
+    sized by mentions, in the theme's colour. ``sections`` are (position, heading)
+    pairs, drawn as dotted lines."""
     title = "Where each theme comes up along the speech"
     long = (
         mentions.rename_axis(index="pid", columns="theme").stack().rename("count").reset_index()
@@ -185,13 +188,32 @@ def theme_map_figure(
                 showlegend=False,
             )
         )
-    _base_layout(fig, title, subtitle, height=max(420, 40 * len(labels) + 160))
+    _base_layout(fig, title, subtitle, height=max(420, 40 * len(labels) + 180))
+    add_section_markers(fig, sections)
+    fig.add_annotation(
+        text=f"Dot size: mentions in the paragraph (largest: {max_count})",
+        x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="top", yshift=-44,
+        showarrow=False, font={"size": 12, "color": "#666"},
+    )
     fig.update_xaxes(title_text="Paragraph number (reading order)", gridcolor="#eee", zeroline=False,
                      range=[0.5, float(paragraphs["position"].max()) + 0.5] if len(paragraphs) else None,
                      dtick=_position_tick(paragraphs))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
                      tickfont={"size": 13}, gridcolor="#f2f2f2")
     return fig
+
+
+def add_section_markers(fig: go.Figure, sections: Sequence[tuple[int, str]], limit: int = 8) -> None:
+    """A dotted vertical line at each subheading, labelled with its (shortened) text."""
+    if not sections or len(sections) > limit:
+        return
+    for position, heading in sections:
+        fig.add_vline(x=position, line={"color": "#9a9a9a", "width": 1, "dash": "dot"})
+        label = heading if len(heading) <= 34 else heading[:33].rsplit(" ", 1)[0] + "…"
+        fig.add_annotation(
+            x=position, y=1, xref="x", yref="paper", yanchor="bottom", xanchor="left",
+            text="§ " + _escape_hover(label), showarrow=False, font={"size": 12, "color": "#666"},
+        )
 
 
 def _terms_for(matched_terms: Sequence[str], theme_id: str) -> str:
@@ -212,6 +234,7 @@ def sentiment_figure(
     lexicon: Lexicon,
     *,
     subtitle: str = "",
+    sections: Sequence[tuple[int, str]] = (),
 ) -> go.Figure:
     """Polarity of each paragraph along the speech, coloured by its dominant theme."""
     title = "Sentiment per paragraph along the speech"
@@ -253,12 +276,18 @@ def sentiment_figure(
         )
     reach = max(0.25, float(table["polarity"].abs().max()) * 1.25)
     reach = min(reach, 1.05)
-    _base_layout(fig, title, subtitle, height=460)
+    _base_layout(fig, title, subtitle, height=480)
     fig.add_hline(y=0, line={"color": "#555", "width": 1, "dash": "dot"})
+    add_section_markers(fig, sections)
+    for y, text, anchor in ((1, "▲ more positive", "top"), (0, "▼ more negative", "bottom")):
+        fig.add_annotation(
+            text=text, x=0, y=y, xref="paper", yref="paper", xanchor="left", yanchor=anchor,
+            showarrow=False, font={"size": 12, "color": "#666"},
+        )
     fig.update_xaxes(title_text="Paragraph number (reading order)", gridcolor="#eee", zeroline=False,
                      dtick=_position_tick(table),
                      range=[float(table["position"].min()) - 0.5, float(table["position"].max()) + 0.5])
-    fig.update_yaxes(title_text="Polarity (−1 negative … +1 positive)", range=[-reach, reach],
+    fig.update_yaxes(title_text="Polarity (−1 to +1)", range=[-reach, reach],
                      gridcolor="#eee", zeroline=False)
     fig.update_layout(
         legend={"title": {"text": "Dominant theme"}, "orientation": "v", "x": 1.02, "y": 1,

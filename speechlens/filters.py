@@ -90,6 +90,16 @@ def section_labels(analysis: Analysis) -> list[str]:
     return labels
 
 
+def section_starts(analysis: Analysis, selection: Selection) -> list[tuple[int, str]]:
+    """(position, heading) of each subheading, for marking sections along a one-document chart."""
+    doc_ids = selection.paragraphs["doc_id"].unique()
+    if len(doc_ids) != 1:
+        return []
+    paragraphs = analysis.paragraphs
+    headings = paragraphs[(paragraphs["doc_id"] == doc_ids[0]) & (paragraphs["kind"] == "heading")]
+    return list(zip(headings["position"].astype(int), headings["text"], strict=True))
+
+
 def content_mask(analysis: Analysis, filters: Filters) -> pd.Series:
     """Paragraphs that count as the speech's content under these filters."""
     paragraphs = analysis.paragraphs

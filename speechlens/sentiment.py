@@ -43,8 +43,11 @@ def score_text(text: str) -> SentimentScore:
 
 
 def describe_drivers(drivers: tuple[Driver, ...], limit: int = 6) -> str:
-    """A short plain-text list of the strongest drivers, e.g. "crucial (+0.40), serious (−0.33)"."""
-    ranked = sorted(drivers, key=lambda d: (-abs(d.polarity), d.phrase))
+    """A short plain-text list of the strongest drivers, e.g. "crucial (+0.40), serious (−0.33)".
+
+    Words that moved only subjectivity (polarity 0.00) are left out.
+    """
+    ranked = sorted((d for d in drivers if abs(d.polarity) >= 0.005), key=lambda d: (-abs(d.polarity), d.phrase))
     seen: dict[str, Driver] = {}
     for driver in ranked:
         seen.setdefault(driver.phrase, driver)

@@ -12,6 +12,7 @@ from speechlens.model import DocumentMeta
 from speechlens.text import tokenize
 
 MIN_WORD_LENGTH = 3
+MIN_THEME_SHARE = 0.5  # of a word's occurrences that must be inside one theme's terms to colour it
 
 
 def selection_word_counts(analysis: Analysis, selection: Selection) -> Counter:
@@ -52,9 +53,13 @@ def _is_acronym(token: str) -> bool:
 
 
 def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str]:
-    """Each word that occurs inside a theme term, coloured by the theme it serves most often.
+    """Words used mostly inside one theme's terms, mapped to that theme's colour.
 
-    Words never part of a matched theme term are left out (they are drawn grey).
+    A word is coloured when at least half of its occurrences in the selection
+    fall inside matched terms of one theme ("cybercrime", or "crime" in
+    "organized crime"). A common word that only sometimes appears in a theme
+    phrase ("security" in "security cooperation") stays grey: colouring it
+    would claim the whole word for that theme.
     """
     matches = analysis.matches
     matches = matches[matches["pid"].isin(selection.pids)]
@@ -64,10 +69,13 @@ def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str
     for surface, theme in zip(matches["surface"], matches["theme"], strict=True):
         for word in tokenize(surface):
             votes[word.lower()][theme] += 1
+    occurrences = analysis.terms.counts_for(selection.pids, selection.filters.include_repeats)
     order = {theme_id: i for i, theme_id in enumerate(analysis.theme_ids)}
     colors = analysis.lexicon.colors
-    return {
-        word: colors[max(tally, key=lambda t: (tally[t], -order.get(t, 0)))]
-        for word, tally in votes.items()
-    }
+    coloured = {}
+    for word, tally in votes.items():
+        theme = max(tally, key=lambda t: (tally[t], -order.get(t, 0)))
+        if tally[theme] >= MIN_THEME_SHARE * occurrences.get(word, 0):
+            coloured[word] = colors[theme]
+    return coloured
 

@@ -470,3 +470,13 @@ def test_hovering_any_part_of_a_word_names_it():
                     misses.append((w.word, frac, label))
         browser.close()
     assert misses == []
+
+
+def test_a_note_is_drawn_under_the_canvas_and_every_word_stays():
+    counts = {"security": 25, "national": 7, "cooperation": 9, "crime": 4}
+    words = layout_cloud(counts, width=600, height=300)
+    fig = cloud_figure(words, title="Words", width=600, height=300, note="Size: how often a word occurs.")
+    texts = [annotation.text for annotation in fig.layout.annotations]
+    assert sorted(t for t in texts if t != "Size: how often a word occurs.") == sorted(w.word for w in words)
+    assert "Size: how often a word occurs." in texts
+    assert fig.layout.margin.b > cloud_figure(words, title="Words", width=600, height=300).layout.margin.b

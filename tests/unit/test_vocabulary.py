@@ -134,14 +134,37 @@ def test_a_theme_terms_word_has_its_themes_colour(seed_analysis, word, theme):
     assert colors[word] == seed_analysis.lexicon.colors[theme]
 
 
-def test_every_single_theme_word_has_its_colour(seed_analysis):
+def theme_share(analysis, selection, word: str) -> float:
+    """How many of the word's occurrences in the selection fall inside theme matches."""
+    matches = analysis.matches
+    matches = matches[matches["pid"].isin(selection.pids) & ~matches["repeated"]]
+    inside = sum(
+        token.lower() == word
+        for surface in matches.drop_duplicates(["pid", "start"])["surface"]
+        for token in TOKEN.findall(surface)
+    )
+    return inside / regex_counts(analysis, selection)[word]
+
+
+def test_single_theme_words_are_coloured_when_mostly_used_in_theme_terms(seed_analysis):
     selection = select(seed_analysis, Filters())
     colors = word_theme_colors(seed_analysis, selection)
     expected = single_theme_words(seed_analysis, selection)
     assert expected
-    for word, theme in expected.items():
+    coloured = {w: t for w, t in expected.items() if theme_share(seed_analysis, selection, w) >= 0.5}
+    grey = set(expected) - set(coloured)
+    assert coloured and grey
+    for word, theme in coloured.items():
         assert colors[word] == seed_analysis.lexicon.colors[theme], word
+    assert not grey & set(colors)
     assert set(colors.values()) <= set(seed_analysis.lexicon.colors.values())
+
+
+@pytest.mark.parametrize("word", ["security", "police"])
+def test_a_common_word_only_sometimes_in_a_theme_phrase_stays_grey(seed_analysis, word):
+    selection = select(seed_analysis, Filters())
+    assert theme_share(seed_analysis, selection, word) > 0  # it does occur inside a phrase...
+    assert word not in word_theme_colors(seed_analysis, selection)  # ...but is not claimed by it
 
 
 def test_words_outside_theme_terms_have_no_colour(seed_analysis):
