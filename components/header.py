@@ -36,7 +36,7 @@ def render_header(analysis: Analysis, filters: Filters, summary: Summary) -> Non
         st.caption(escape_markdown(source_line(documents)))
     st.markdown("**Showing:** " + escape_markdown(describe_filters(filters, analysis.lexicon.labels)))
 
-    shown, words, polarity, theme = st.columns([1, 1, 1, 2])
+    shown, words, polarity, theme = st.columns([1, 1, 1, 3])
     shown.metric("Paragraphs shown", f"{summary.shown} / {summary.total}")
     words.metric("Words", f"{summary.words:,}")
     polarity.metric(
@@ -44,4 +44,9 @@ def render_header(analysis: Analysis, filters: Filters, summary: Summary) -> Non
         "–" if summary.mean_polarity is None else format_polarity(summary.mean_polarity),
         help="Mean of the paragraphs' TextBlob polarity, from −1 (negative) to +1 (positive).",
     )
-    theme.metric("Dominant theme", summary.dominant_theme_label or "–")
+    theme.metric(
+        "Dominant theme",
+        summary.dominant_theme_label or "–",
+        help="The theme with the most mentions in the paragraphs shown"
+        + (f": {summary.dominant_theme_label}." if summary.dominant_theme_label else "."),
+    )

@@ -46,6 +46,13 @@ def wrap_label(text: str, width: int = 24) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) or text
 
 
+def fade_color(hex_color: str, amount: float = 0.6) -> str:
+    """The colour mixed with white: ``amount`` 0 keeps it, 1 gives white."""
+    red, green, blue = (int(hex_color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    mixed = (round(c + (255 - c) * amount) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     """The opening of a paragraph, cut at a word boundary, wrapped for a hover box."""
     text = " ".join(text.split())
@@ -118,13 +125,15 @@ def theme_frequency_figure(
     table = frequencies.sort_values([measure, "mentions"], ascending=[True, True])
     values = table[measure]
     text = [f"{v:.1f}" if measure == "per_1000_words" else f"{int(v)}" for v in values]
-    opacity = [1.0 if not highlight or t in highlight else 0.45 for t in table["theme"]]
+    # Fade by colour, not by marker opacity: Streamlit drops click events on bar
+    # traces that carry both per-bar opacity and text labels.
+    colors = [c if not highlight or t in highlight else fade_color(c) for t, c in zip(table["theme"], table["color"], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=values,
             y=[wrap_label(label) for label in table["label"]],
             orientation="h",
-            marker={"color": list(table["color"]), "opacity": opacity, "line": {"width": 0}},
+            marker={"color": colors, "line": {"width": 0}},
             text=text,
             textposition="outside",
             cliponaxis=False,

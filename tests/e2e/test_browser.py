@@ -72,3 +72,25 @@ def test_a_garbage_link_shows_a_notice_and_the_whole_speech(page, server):
     assert a == b
     assert dialogs == [], "text from the link must never run as script"
     assert page.console_errors == []
+
+
+def test_clicking_a_bar_shows_the_paragraphs_behind_it(page, server):
+    page.goto(server)
+    wait_for_charts(page)
+    theme_chart = page.locator('[data-testid="stPlotlyChart"]').first
+    # Plotly's drag layer sits above the bars, so click where the bar is drawn, as a user does.
+    bars = theme_chart.locator(".barlayer .point path")
+    bars.last.scroll_into_view_if_needed()
+    bar = bars.last.bounding_box()  # the top bar: the most-mentioned theme
+    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    wait_for_app(page)
+    heading = page.get_by_role("heading", name=re.compile("^Paragraphs mentioning "))
+    expect(heading).to_be_visible()
+    caption = page.get_by_text(re.compile(r"^\d+ of \d+ paragraphs\.$"))
+    shown_now, total = (int(n) for n in re.findall(r"\d+", caption.inner_text()))
+    assert 0 < shown_now < total
+
+    page.get_by_role("button", name="Show all filtered paragraphs").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Paragraphs behind these numbers")).to_be_visible()
+    assert page.console_errors == []

@@ -13,6 +13,7 @@ from speechlens.corpus import load_default_lexicon
 from speechlens.figures import (
     MEASURES,
     excerpt,
+    fade_color,
     sentiment_figure,
     theme_frequency_figure,
     theme_map_figure,
@@ -158,12 +159,21 @@ def test_largest_bar_is_at_the_top(seed_view):
 def test_highlighted_themes_stand_out(seed_view, highlight):
     analysis, selection = seed_view
     trace, themes = bars(theme_frequency_figure(theme_frequencies(analysis, selection), highlight=highlight))
-    opacity = dict(zip(themes, trace.marker.opacity, strict=True))
-    for theme, value in opacity.items():
+    colors = dict(zip(themes, trace.marker.color, strict=True))
+    for theme, color in colors.items():
+        own = analysis.lexicon.colors[theme]
         if not highlight or theme in highlight:
-            assert value == 1.0, theme
+            assert color.lower() == own.lower(), theme
         else:
-            assert value < 0.75, theme
+            assert color.lower() == fade_color(own).lower() != own.lower(), theme
+
+
+@pytest.mark.parametrize(
+    ("color", "amount", "expected"),
+    [("#000000", 0.5, "#808080"), ("#0072B2", 0.0, "#0072b2"), ("#0072B2", 1.0, "#ffffff"), ("#D55E00", 0.6, "#eebf99")],
+)
+def test_fade_color_mixes_with_white(color, amount, expected):
+    assert fade_color(color, amount) == expected
 
 
 @pytest.mark.parametrize("measure", list(MEASURES))
