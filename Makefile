@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(BIN)/python scripts/serve.py --server.port $(PORT) --server.address 127.0.0.1
 
 test: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest

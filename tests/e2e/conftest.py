@@ -1,31 +1,15 @@
 """Browser tests: a real Streamlit server on 127.0.0.1 driven by Debian's Chromium.
 
-Skipped when Chromium is missing, unless SPEECHLENS_REQUIRE_BROWSER=1 (CI),
-where a missing browser is a failure.
+The ``browser`` fixture lives in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("SPEECHLENS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium package)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+from tests.e2e.server import free_port, start_server, stop_server
 
 
 @pytest.fixture(scope="session")

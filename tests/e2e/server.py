@@ -26,9 +26,12 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port; returns once it answers its health check."""
+    """The dashboard (``scripts/serve.py``, as ``make run`` starts it) on 127.0.0.1:port.
+
+    Returns once the server answers its health check.
+    """
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "app.py"),
+        sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",

@@ -4,16 +4,14 @@ Geometry is checked by drawing every ``CloudWord`` the way a browser centres
 text (Pillow's "mm" anchor: middle of the advance width, middle of ascent +
 descent) with the font the layout was measured with, so overlaps, clipping
 and faithfulness to wordcloud are tested on pixels, not on the module's own
-arithmetic.  Two slower checks use Chromium: the figure rendered by kaleido
-lands on those pixels, and hovering each word in plotly.js names that word.
+arithmetic.  One slower check uses Chromium: the figure rendered by kaleido
+lands on those pixels (hovering in plotly.js is tested in tests/e2e).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -30,9 +28,9 @@ from speechlens.cloud import (
     layout_cloud,
     word_counts,
 )
-from tests.conftest import SEED_TEXT
+from tests.conftest import SEED_TEXT, require_chromium
+from tests.e2e.server import CHROMIUM
 
-CHROMIUM = os.environ.get("SPEECHLENS_CHROMIUM", "/usr/bin/chromium")
 
 # Counts shaped like a real speech's: one dominant word, a long tail of ties.
 POLICY = {
@@ -410,18 +408,12 @@ def test_no_words_gives_a_note_not_an_error(words):
 # --------------------------------------------------------------------------
 
 
-def need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("SPEECHLENS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-
-
 @pytest.mark.parametrize("horizontal", [1.0, 0.6])
 def test_exported_png_draws_the_layout(horizontal, tmp_path, monkeypatch):
     """kaleido's PNG puts each word's ink where the layout says, at its size
     (and vertical words turned the right way)."""
-    need_chromium()
+    require_chromium()
+    pytest.importorskip("kaleido")
     monkeypatch.setenv("BROWSER_PATH", CHROMIUM)  # kaleido's Chromium; never download one
     words = layout_cloud(seed_counts(), default_color="#000000", prefer_horizontal=horizontal)
     fig = cloud_figure(words, title="Seed speech", subtitle="All paragraphs")
@@ -441,35 +433,6 @@ def test_exported_png_draws_the_layout(horizontal, tmp_path, monkeypatch):
         )
         near = np.asarray(Image.fromarray(ours[box]).filter(ImageFilter.MaxFilter(9))) > 0
         assert best_overlap(plot[box] & near, ours[box], 0, 0, reach=2) > 0.6, w
-
-
-@pytest.mark.e2e
-def test_hovering_any_part_of_a_word_names_it():
-    need_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    words = layout_cloud(seed_counts(), prefer_horizontal=0.6)
-    fig = cloud_figure(words, title="Seed speech")
-    left, top = fig.layout.margin.l, fig.layout.margin.t
-    misses = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        page = browser.new_page(viewport={"width": 1000, "height": 700})
-        page.set_content(
-            "<style>body{margin:0}</style>" + fig.to_html(include_plotlyjs=True, full_html=False)
-        )
-        page.wait_for_selector(".annotation")
-        for w in words:
-            half = ImageFont.truetype(cloud.FONT_PATH, w.font_size).getlength(w.word) / 2
-            for frac in (-0.8, 0.0, 0.8):  # near the start, the middle, near the end
-                x = left + w.x + (frac * half if w.angle == 0 else 0)
-                y = top + w.y - (frac * half if w.angle == 90 else 0)
-                page.mouse.move(x, y)
-                page.wait_for_timeout(60)  # plotly.js handles hover at most every 50 ms
-                label = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
-                if not label.startswith(f"{w.word} — {w.count}"):
-                    misses.append((w.word, frac, label))
-        browser.close()
-    assert misses == []
 
 
 def test_a_note_is_drawn_under_the_canvas_and_every_word_stays():
