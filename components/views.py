@@ -11,10 +11,9 @@ from speechlens.captions import chart_subtitle, export_filename
 from speechlens.cloud import CloudWord, cloud_figure, layout_cloud
 from speechlens.filters import Selection, section_starts, theme_frequencies
 from speechlens.focus import Focus
+from speechlens.urlstate import MEASURE, MEASURE_CHOICES
 from speechlens.vocabulary import selection_word_counts, word_theme_colors
 
-MEASURE_KEY = "measure"
-MEASURE_OPTIONS = {"mentions": "mentions", "rate": "per_1000_words", "paragraphs": "paragraphs"}
 
 
 def _subtitle(analysis: Analysis, selection: Selection) -> str:
@@ -31,16 +30,16 @@ def _filename(chart: str, analysis: Analysis, selection: Selection) -> str:
 def render_theme_frequencies(analysis: Analysis, selection: Selection) -> Focus | None:
     measure = st.segmented_control(
         "Measure",
-        options=list(MEASURE_OPTIONS),
+        options=list(MEASURE_CHOICES),
         default="mentions",
-        key=MEASURE_KEY,
+        key=MEASURE,
         bind="query-params",
         required=True,
         help="mentions: how often; rate: mentions per 1,000 words; paragraphs: how many paragraphs mention it.",
     ) or "mentions"
     fig = figures.theme_frequency_figure(
         theme_frequencies(analysis, selection),
-        measure=MEASURE_OPTIONS[measure],
+        measure=MEASURE_CHOICES[measure],
         subtitle=_subtitle(analysis, selection),
         highlight=selection.filters.themes,
     )

@@ -23,8 +23,12 @@ KEYWORD = "q"
 SECTION = "section"  # a subheading's exact text
 POSTS = "posts"  # true | false
 REPEATS = "repeats"  # true | false
+MEASURE = "measure"  # how the theme-frequency chart counts; see MEASURE_CHOICES
 
-PARAMETERS: tuple[str, ...] = (THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS)
+PARAMETERS: tuple[str, ...] = (THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS, MEASURE)
+
+# Link value of the theme-frequency measure -> the column it draws.
+MEASURE_CHOICES: dict[str, str] = {"mentions": "mentions", "rate": "per_1000_words", "paragraphs": "paragraphs"}
 
 # Streamlit's own parameters (e.g. ?embed=true) are not ours to judge.
 _STREAMLIT_PARAMETERS = frozenset({"embed", "embed_options"})
@@ -56,19 +60,13 @@ def parse_query(
             notices.append(f"Ignored unknown theme(s) in the link: {', '.join(_quoted(unknown))}.")
         filters = replace(filters, themes=known)
 
-    match = _single(raw, MATCH, notices)
+    match = _choice(raw, MATCH, THEME_MODES, notices)
     if match is not None:
-        if match in THEME_MODES:
-            filters = replace(filters, theme_mode=match)
-        else:
-            notices.append(f"Ignored “{MATCH}={match}”: use any or all.")
+        filters = replace(filters, theme_mode=match)
 
-    voice = _single(raw, VOICE, notices)
+    voice = _choice(raw, VOICE, VOICE_CHOICES, notices)
     if voice is not None:
-        if voice in VOICE_CHOICES:
-            filters = replace(filters, voice=voice)
-        else:
-            notices.append(f"Ignored “{VOICE}={voice}”: use {', '.join(VOICE_CHOICES)}.")
+        filters = replace(filters, voice=voice)
 
     polarity = _values(raw, POLARITY)
     if polarity:
@@ -95,14 +93,12 @@ def parse_query(
         else:
             notices.append(f"Ignored unknown section “{_shorten(section)}” in the link.")
 
+    _choice(raw, MEASURE, tuple(MEASURE_CHOICES), notices)  # a presentation choice, not a filter
+
     for name, field in ((POSTS, "include_posts"), (REPEATS, "include_repeats")):
-        value = _single(raw, name, notices)
-        if value is None:
-            continue
-        if value.lower() in _BOOLEANS:
-            filters = replace(filters, **{field: _BOOLEANS[value.lower()]})
-        else:
-            notices.append(f"Ignored “{name}={_shorten(value)}”: use true or false.")
+        value = _choice(raw, name, tuple(_BOOLEANS), notices, fold_case=True)
+        if value is not None:
+            filters = replace(filters, **{field: _BOOLEANS[value]})
 
     return filters, notices
 
@@ -149,6 +145,25 @@ def _single(raw: Mapping[str, Sequence[str]], name: str, notices: list[str]) -> 
     if len(values) > 1:
         notices.append(f"The link gives “{name}” {len(values)} times; used the last one.")
     return values[-1]
+
+
+def _choice(
+    raw: Mapping[str, Sequence[str]],
+    name: str,
+    allowed: Sequence[str],
+    notices: list[str],
+    *,
+    fold_case: bool = False,
+) -> str | None:
+    """The parameter's value when it is one of ``allowed``; otherwise a notice and None."""
+    value = _single(raw, name, notices)
+    if value is None:
+        return None
+    wanted = value.lower() if fold_case else value
+    if wanted in allowed:
+        return wanted
+    notices.append(f"Ignored “{name}={_shorten(value)}”: use {' or '.join(allowed)}.")
+    return None
 
 
 def _polarity_range(values: Sequence[str]) -> tuple[float, float] | None:

@@ -116,6 +116,18 @@ def test_polarity_and_section_links_restore_the_filters():
 
 
 @pytest.mark.parametrize(
+    ("measure", "axis_title"),
+    [("rate", "Mentions per 1,000 words"), ("paragraphs", "Paragraphs mentioning the theme")],
+)
+def test_the_measure_of_the_theme_chart_comes_from_the_link(measure, axis_title):
+    at = run_app({"measure": measure})
+    assert not at.exception
+    assert not at.warning
+    theme_chart = next(f for t, f in figures(at).items() if t.startswith("Theme frequency"))
+    assert theme_chart.layout.xaxis.title.text == axis_title
+
+
+@pytest.mark.parametrize(
     ("query", "mentioned"),
     [
         ({"theme": ["no-such-theme"]}, "no-such-theme"),
@@ -124,6 +136,7 @@ def test_polarity_and_section_links_restore_the_filters():
         ({"section": "<script>alert(1)</script>"}, "section"),
         ({"posts": "perhaps"}, "posts=perhaps"),
         ({"bogus": "1"}, "bogus"),
+        ({"measure": "volume"}, "measure=volume"),
     ],
 )
 def test_garbage_link_parameters_are_ignored_with_a_notice(query, mentioned):

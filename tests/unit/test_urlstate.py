@@ -28,6 +28,7 @@ def parse(raw):
         ({"section": ["Cybercrime as a major issue"]}, Filters(section="Cybercrime as a major issue")),
         ({"posts": ["true"], "repeats": ["TRUE"]}, Filters(include_posts=True, include_repeats=True)),
         ({"embed": ["true"]}, Filters()),
+        ({"measure": ["rate"]}, Filters()),
     ],
 )
 def test_valid_links_give_their_filters_without_notices(raw, expected):
@@ -50,6 +51,7 @@ def test_valid_links_give_their_filters_without_notices(raw, expected):
         ({"polarity": ["nan", "nan"]}, Filters(), "polarity"),
         ({"section": ["No such section"]}, Filters(), "No such section"),
         ({"posts": ["maybe"]}, Filters(), "posts=maybe"),
+        ({"measure": ["volume"]}, Filters(), "measure=volume"),
         ({"q": ["x" * 500]}, Filters(), "longer than"),
         ({"utm_source": ["mail"]}, Filters(), "utm_source"),
         ({"voice": ["speaker", "narration"]}, Filters(voice="narration"), "2 times"),
