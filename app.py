@@ -74,8 +74,7 @@ def main() -> None:
     pids = focus_pids(analysis, selection, focus)
     heading = "Paragraphs behind these numbers"
     if focus is not None:
-        positions = dict(zip(analysis.paragraphs.index, analysis.paragraphs["position"], strict=True))
-        heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, positions)}"
+        heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, analysis.paragraphs['position'])}"
         if st.button("Show all filtered paragraphs"):
             st.session_state.pop(LAST_CLICKED, None)
             st.rerun()

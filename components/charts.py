@@ -7,9 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from speechlens.focus import Focus
+from speechlens.focus import Focus, FocusKind
 
-CHART_KEYS = ("chart_themes", "chart_map", "chart_sentiment", "chart_cloud")
 LAST_CLICKED = "last_clicked_chart"
 
 
@@ -26,13 +25,8 @@ def _remember_click(key: str) -> None:
     st.session_state[LAST_CLICKED] = key
 
 
-def render_chart(
-    fig: go.Figure, *, key: str, filename: str, focus_kind: str | None, width: str = "stretch"
-) -> Focus | None:
-    """Draw ``fig``; when ``focus_kind`` is set, a click on it focuses the paragraph reader."""
-    if focus_kind is None:
-        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(filename), width=width)
-        return None
+def render_chart(fig: go.Figure, *, key: str, filename: str, focus_kind: FocusKind, width: str = "stretch") -> Focus | None:
+    """Draw ``fig``; a click on one of its points focuses the paragraph reader on what it stands for."""
     event = st.plotly_chart(
         fig,
         key=key,

@@ -15,7 +15,7 @@ from speechlens.sentiment import format_polarity
 
 
 def source_line(documents: Mapping[str, DocumentMeta]) -> str:
-    """"Abdellatif Hammouchi, Opening of the 93rd INTERPOL General Assembly, Marrakech, 24 Nov 2025"."""
+    """Speaker, event, place and date, e.g. "Abdellatif Hammouchi, …, Marrakech, 24 Nov 2025"."""
     if len(documents) != 1:
         return f"{len(documents)} documents"
     meta = next(iter(documents.values()))
@@ -27,7 +27,7 @@ def source_line(documents: Mapping[str, DocumentMeta]) -> str:
 
 
 def format_date(iso: str) -> str:
-    """"2025-11-24" -> "24 Nov 2025"; anything unparseable is returned as is."""
+    """An ISO date for people: "2025-11-24" -> "24 Nov 2025"; anything else is returned as is."""
     try:
         day = date.fromisoformat(iso)
     except ValueError:
@@ -59,7 +59,7 @@ def describe_filters(filters: Filters, theme_labels: Mapping[str, str]) -> str:
 
 
 def coverage_line(shown: int, total: int) -> str:
-    """"12 of 17 paragraphs"."""
+    """How much of the speech a view covers, e.g. "12 of 17 paragraphs"."""
     noun = "paragraph" if total == 1 else "paragraphs"
     return f"{shown} of {total} {noun}"
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 from speechlens.analysis import Analysis
 from speechlens.filters import Selection
@@ -20,7 +22,8 @@ class Focus:
     kind: FocusKind
     values: tuple[str, ...]  # theme ids, pids (as text) or words
 
-    def describe(self, theme_labels: dict[str, str], positions: dict[int, int]) -> str:
+    def describe(self, theme_labels: Mapping[str, str], positions: Mapping[int, int] | pd.Series) -> str:
+        """In words, e.g. "mentioning Cybercrime" or "paragraph ¶7"; ``positions`` maps pid -> ¶."""
         if self.kind == "theme":
             return "mentioning " + " or ".join(theme_labels.get(v, v) for v in self.values)
         if self.kind == "word":
