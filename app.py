@@ -13,10 +13,17 @@ import streamlit as st
 
 from components.charts import LAST_CLICKED
 from components.header import render_header, render_notices
-from components.reader import render_reader
+from components.reader import render_reader, render_reader_heading
+from components.share import (
+    keep_fingerprint_in_url,
+    render_presentation_exit,
+    render_presentation_mode,
+    render_share_link,
+)
 from components.sidebar import render_sidebar
 from components.views import render_sentiment, render_theme_frequencies, render_theme_map, render_word_cloud
 from speechlens.analysis import Analysis, analyze
+from speechlens.captions import export_filename
 from speechlens.corpus import DEFAULT_DATA_DIR, data_signature, load_default_lexicon, load_documents
 from speechlens.evidence import evidence_items
 from speechlens.export import paragraph_table, to_csv_bytes
@@ -24,7 +31,7 @@ from speechlens.filters import section_labels, select
 from speechlens.focus import focus_pids
 from speechlens.markup import escape_markdown
 from speechlens.summary import summarize
-from speechlens.urlstate import parse_query
+from speechlens.urlstate import PRESENT, parse_query
 
 st.set_page_config(page_title="SpeechLens", page_icon="🔎", layout="wide")
 
@@ -42,7 +49,9 @@ def link_notices(analysis: Analysis) -> list[str]:
         return []
     st.session_state["_link_checked"] = True
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
-    _, notices = parse_query(raw, theme_ids=analysis.lexicon.ids, sections=section_labels(analysis))
+    _, notices = parse_query(
+        raw, theme_ids=analysis.lexicon.ids, sections=section_labels(analysis), fingerprint=analysis.fingerprint
+    )
     return notices
 
 
@@ -55,13 +64,20 @@ def main() -> None:
         st.stop()
 
     notices = link_notices(analysis)
+    keep_fingerprint_in_url(analysis)
     filters = render_sidebar(analysis)
+    share_slot = st.sidebar.container()  # filled last, once every widget of the view has its value
+    present = bool(st.session_state.get(PRESENT))
+    render_presentation_mode(present)
     selection = select(analysis, filters)
     render_notices(notices)
     render_header(analysis, filters, summarize(analysis, selection))
 
     if selection.is_empty:
         st.info("No paragraphs match these filters. Loosen them, or press “Reset filters” in the sidebar.", icon="🔎")
+        render_presentation_exit(present)
+        with share_slot:
+            render_share_link(analysis, filters)
         return
 
     # One chart per row: each is then wide enough to be pasted into a slide as it is.
@@ -75,16 +91,23 @@ def main() -> None:
     heading = "Paragraphs behind these numbers"
     if focus is not None:
         heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, analysis.paragraphs['position'])}"
-        if st.button("Show all filtered paragraphs"):
+    render_reader_heading(heading)
+    with st.container(horizontal=True, key="reader_tools"):
+        if focus is not None and st.button("Show all filtered paragraphs"):
             st.session_state.pop(LAST_CLICKED, None)
             st.rerun()
-    render_reader(evidence_items(analysis, list(pids), filters.keyword), heading=heading, total=len(selection.paragraphs))
-    st.download_button(
-        "Download these paragraphs (CSV)",
-        data=to_csv_bytes(paragraph_table(analysis, list(pids))),
-        file_name="speechlens_paragraphs.csv",
-        mime="text/csv",
-    )
+        st.download_button(
+            "Download these paragraphs (CSV)",
+            data=lambda: to_csv_bytes(paragraph_table(analysis, list(pids))),
+            file_name=export_filename("paragraphs", filters, analysis.documents) + ".csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+    render_reader(evidence_items(analysis, list(pids), filters.keyword), total=len(selection.paragraphs))
+    render_presentation_exit(present)
+    with share_slot:
+        render_share_link(analysis, filters)
 
 
 main()

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from speechlens.focus import Focus, FocusKind
+from speechlens.imaging import FORMATS, chart_image, export_problem
 
 LAST_CLICKED = "last_clicked_chart"
 
@@ -25,8 +26,28 @@ def _remember_click(key: str) -> None:
     st.session_state[LAST_CLICKED] = key
 
 
+def render_chart_downloads(fig: go.Figure, *, key: str, filename: str) -> None:
+    """PNG (3x) and SVG of the chart, drawn on the server only when clicked."""
+    with st.container(horizontal=True, key=f"chart_downloads_{key}", gap="small"):
+        problem = export_problem()
+        if problem:
+            st.caption(problem)
+            return
+        for fmt, mime in FORMATS.items():
+            st.download_button(
+                f"Download {fmt.upper()}",
+                data=lambda fmt=fmt: chart_image(fig, fmt),
+                file_name=f"{filename}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                type="tertiary",
+                icon=":material/download:",
+                key=f"download_{key}_{fmt}",
+            )
+
+
 def render_chart(fig: go.Figure, *, key: str, filename: str, focus_kind: FocusKind, width: str = "stretch") -> Focus | None:
-    """Draw ``fig``; a click on one of its points focuses the paragraph reader on what it stands for."""
+    """Draw ``fig`` with its downloads; a click on one of its points focuses the paragraph reader."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -36,6 +57,7 @@ def render_chart(fig: go.Figure, *, key: str, filename: str, focus_kind: FocusKi
         on_select=lambda: _remember_click(key),
         selection_mode="points",
     )
+    render_chart_downloads(fig, key=key, filename=filename)
     if st.session_state.get(LAST_CLICKED) != key:
         return None
     values = []

@@ -18,7 +18,7 @@ def render_notices(notices: Sequence[str]) -> None:
     """Tell the user which link parameters were ignored (the view uses the rest)."""
     if notices:
         st.warning(
-            "Some of this link could not be used, so those filters were left at their defaults:\n\n"
+            "About this link (anything it asked for that could not be used was left at its default):\n\n"
             + "\n".join(f"- {escape_markdown(n)}" for n in notices),
             icon="⚠️",
         )

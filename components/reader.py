@@ -32,9 +32,12 @@ def paragraph_markdown(item: EvidenceItem) -> str:
     return "\n".join(lines)
 
 
-def render_reader(items: Sequence[EvidenceItem], *, heading: str, total: int) -> None:
-    """List ``items`` (already filtered and focused) with their labels, scores and highlights."""
+def render_reader_heading(heading: str) -> None:
     st.subheader(heading, anchor=False)
+
+
+def render_reader(items: Sequence[EvidenceItem], *, total: int) -> None:
+    """List ``items`` (already filtered and focused) with their labels, scores and highlights."""
     if not items:
         st.info("No paragraphs match. Clear the chart selection or loosen the filters.", icon="🔎")
         return

@@ -90,6 +90,13 @@ def render_sidebar(analysis: Analysis) -> Filters:
             help="A passage that repeats earlier text almost word for word is counted once by default.",
         )
         st.button("Reset filters", on_click=_reset_filters, width="stretch")
+        st.toggle(
+            "Presentation mode",
+            key=urlstate.PRESENT,
+            bind="query-params",
+            help="Hides the sidebar and the app's controls, so a screenshot shows only the content. "
+            "The way back is at the foot of the page.",
+        )
         with st.expander("Theme ids"):
             for theme in lexicon.themes:
                 st.caption(f"**{escape_markdown(theme.id)}**: {escape_markdown(theme.label)}")

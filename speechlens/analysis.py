@@ -7,8 +7,10 @@ these tables, so a filter change never re-parses or re-scores anything.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from speechlens.model import Document, DocumentMeta, Paragraph
 from speechlens.sentiment import score_text
 from speechlens.terms import TermIndex, build_term_index
 from speechlens.text import tokenize
-from speechlens.themes import Lexicon, find_matches
+from speechlens.themes import Lexicon, find_matches, lexicon_fingerprint
 
 PARAGRAPH_COLUMNS = [
     "doc_id", "position", "section", "kind", "voice", "text", "words",
@@ -45,6 +47,7 @@ class Analysis:
     sentences: pd.DataFrame
     matches: pd.DataFrame
     terms: TermIndex
+    fingerprint: str = ""  # see data_fingerprint
 
     @property
     def theme_ids(self) -> tuple[str, ...]:
@@ -84,7 +87,22 @@ def analyze(documents: Sequence[Document], lexicon: Lexicon) -> Analysis:
         sentences=sentences,
         matches=matches,
         terms=build_term_index(token_lists),
+        fingerprint=data_fingerprint(documents, lexicon),
     )
+
+
+def data_fingerprint(documents: Sequence[Document], lexicon: Lexicon) -> str:
+    """8 hex characters that change when any document's text or metadata, or the lexicon, changes.
+
+    Share links carry it, so a link opened on other data can say that its
+    figures may differ.
+    """
+    digest = hashlib.sha256(lexicon_fingerprint(lexicon).encode())
+    for document in sorted(documents, key=lambda d: d.meta.doc_id):
+        digest.update(b"\0doc\0")
+        digest.update(json.dumps(asdict(document.meta), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(document.text.encode("utf-8"))
+    return digest.hexdigest()[:8]
 
 
 def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):

@@ -146,7 +146,9 @@ def theme_frequency_figure(
     )
     _base_layout(fig, title, subtitle, height=max(380, 44 * len(table) + 150))
     fig.update_xaxes(title_text=MEASURES[measure], rangemode="tozero", gridcolor="#eee",
-                     range=[0, float(values.max()) * 1.15 or 1])
+                     range=[0, float(values.max()) * 1.15 or 1],
+                     # whole numbers of mentions or paragraphs get whole-number ticks
+                     dtick=1 if measure != "per_1000_words" and values.max() <= 8 else None)
     fig.update_yaxes(title_text=None, automargin=True, tickfont={"size": 13})
     fig.update_layout(bargap=0.25, showlegend=False)
     return fig

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from speechlens.filters import FULL_POLARITY, THEME_MODES, VOICE_CHOICES, Filters
 
@@ -24,8 +24,12 @@ SECTION = "section"  # a subheading's exact text
 POSTS = "posts"  # true | false
 REPEATS = "repeats"  # true | false
 MEASURE = "measure"  # how the theme-frequency chart counts; see MEASURE_CHOICES
+PRESENT = "present"  # true: presentation mode (no sidebar, no app chrome)
+FINGERPRINT = "fp"  # the data the link was made on; see analysis.data_fingerprint
 
-PARAMETERS: tuple[str, ...] = (THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS, MEASURE)
+PARAMETERS: tuple[str, ...] = (
+    THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS, MEASURE, PRESENT, FINGERPRINT,
+)
 
 # Link value of the theme-frequency measure -> the column it draws.
 MEASURE_CHOICES: dict[str, str] = {"mentions": "mentions", "rate": "per_1000_words", "paragraphs": "paragraphs"}
@@ -42,8 +46,13 @@ def parse_query(
     *,
     theme_ids: Sequence[str],
     sections: Iterable[str],
+    fingerprint: str | None = None,
 ) -> tuple[Filters, list[str]]:
-    """Filters described by the query parameters, and a notice for each value ignored."""
+    """Filters described by the query parameters, and a notice for each value ignored.
+
+    With ``fingerprint`` (the data now shown), a link made on other data gets a
+    notice that its figures may differ.
+    """
     filters = Filters()
     notices: list[str] = []
     sections = set(sections)
@@ -93,7 +102,15 @@ def parse_query(
         else:
             notices.append(f"Ignored unknown section “{_shorten(section)}” in the link.")
 
-    _choice(raw, MEASURE, tuple(MEASURE_CHOICES), notices)  # a presentation choice, not a filter
+    _choice(raw, MEASURE, tuple(MEASURE_CHOICES), notices)  # presentation choices, not filters
+    _choice(raw, PRESENT, tuple(_BOOLEANS), notices, fold_case=True)
+
+    linked = _single(raw, FINGERPRINT, notices)
+    if linked is not None and fingerprint is not None and linked != fingerprint:
+        notices.append(
+            f"This link was made on different data (fingerprint {_shorten(linked, 12)}; now {fingerprint}): "
+            "the speech or the themes file has changed since, so the figures may differ from what the sender saw."
+        )
 
     for name, field in ((POSTS, "include_posts"), (REPEATS, "include_repeats")):
         value = _choice(raw, name, tuple(_BOOLEANS), notices, fold_case=True)
@@ -127,6 +144,30 @@ def filters_to_query(filters: Filters) -> list[tuple[str, str]]:
 def query_string(filters: Filters) -> str:
     """``filters_to_query`` encoded for a URL, without the leading "?"."""
     return urlencode(filters_to_query(filters))
+
+
+def view_link(
+    base_url: str | None,
+    filters: Filters,
+    *,
+    measure: str = "mentions",
+    present: bool = False,
+    fingerprint: str = "",
+) -> str:
+    """The full link to a view: its filters, chart measure, presentation mode and data fingerprint."""
+    pairs = filters_to_query(filters)
+    if measure != "mentions":
+        pairs.append((MEASURE, measure))
+    if present:
+        pairs.append((PRESENT, "true"))
+    if fingerprint:
+        pairs.append((FINGERPRINT, fingerprint))
+    query = urlencode(pairs)
+    base = (base_url or "").split("?", 1)[0]
+    parts = urlsplit(base)
+    if parts.netloc and not parts.path:
+        base += "/"  # "http://host:8501" -> "http://host:8501/"
+    return f"{base}?{query}" if query else (base or "?")
 
 
 def _values(raw: Mapping[str, Sequence[str]], name: str) -> list[str]:

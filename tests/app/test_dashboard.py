@@ -201,3 +201,35 @@ def test_a_broken_themes_file_gives_a_clear_message(tmp_path, monkeypatch):
     at = run_app()
     assert not at.exception
     assert at.error and "themes.toml: invalid TOML" in at.error[0].value.replace("\\", "")
+
+
+def share_link(at: AppTest) -> str:
+    return next(code.value for code in at.code if "fp=" in code.value)
+
+
+def test_the_share_link_carries_every_filter_the_measure_and_the_fingerprint():
+    at = run_app({"theme": ["cybercrime"], "voice": "speaker", "measure": "rate", "present": "true"})
+    assert not at.exception
+    link = share_link(at)
+    for part in ("theme=cybercrime", "voice=speaker", "measure=rate", "present=true", "fp="):
+        assert part in link, (part, link)
+
+
+def test_the_share_link_follows_a_filter_change():
+    at = run_app()
+    assert "theme=" not in share_link(at)
+    at.multiselect(key="theme").select("terrorism").run()
+    assert "theme=terrorism" in share_link(at)
+
+
+def test_a_link_made_on_other_data_warns_that_figures_may_differ():
+    at = run_app({"theme": ["cybercrime"], "fp": "00000000"})
+    assert not at.exception
+    assert at.warning and "different data" in at.warning[0].value.replace("\\", "")
+    assert at.multiselect(key="theme").value == ["cybercrime"]  # the view itself still opens
+
+
+def test_a_link_on_the_same_data_opens_without_a_notice():
+    fingerprint = share_link(run_app()).rsplit("fp=", 1)[1]
+    at = run_app({"theme": ["cybercrime"], "fp": fingerprint})
+    assert not at.warning

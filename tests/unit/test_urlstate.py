@@ -1,9 +1,11 @@
 """Links: query parameters to Filters and back, with a notice for anything ignored."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from speechlens.filters import Filters
-from speechlens.urlstate import filters_to_query, parse_query, query_string
+from speechlens.urlstate import filters_to_query, parse_query, query_string, view_link
 
 THEMES = ("organized-crime", "terrorism", "cybercrime")
 SECTIONS = ("Opening", "Cybercrime as a major issue")
@@ -82,3 +84,37 @@ def test_filters_survive_a_round_trip_through_the_query(filters):
 def test_default_filters_make_an_empty_query():
     assert query_string(Filters()) == ""
     assert query_string(Filters(themes=("cybercrime",), voice="speaker")) == "theme=cybercrime&voice=speaker"
+
+
+@pytest.mark.parametrize(
+    ("linked", "current", "warned"),
+    [("ab12cd34", "ab12cd34", False), ("ab12cd34", "ffff0000", True), (None, "ffff0000", False)],
+)
+def test_a_link_made_on_other_data_says_so(linked, current, warned):
+    raw = {"theme": ["cybercrime"]} | ({"fp": [linked]} if linked else {})
+    filters, notices = parse_query(raw, theme_ids=THEMES, sections=SECTIONS, fingerprint=current)
+    assert filters == Filters(themes=("cybercrime",))
+    assert any("different data" in notice for notice in notices) == warned
+
+
+@pytest.mark.parametrize(
+    ("base", "filters", "options", "expected"),
+    [
+        ("http://127.0.0.1:8501/", Filters(), {}, "http://127.0.0.1:8501/"),
+        ("http://127.0.0.1:8501/", Filters(themes=("cybercrime",)), {"fingerprint": "ab12cd34"},
+         "http://127.0.0.1:8501/?theme=cybercrime&fp=ab12cd34"),
+        ("http://h/app?old=1", Filters(voice="speaker"), {"measure": "rate", "present": True},
+         "http://h/app?voice=speaker&measure=rate&present=true"),
+        (None, Filters(keyword="a&b c"), {}, "?q=a%26b+c"),
+        ("http://127.0.0.1:8501", Filters(voice="narration"), {}, "http://127.0.0.1:8501/?voice=narration"),
+    ],
+)
+def test_view_link_carries_the_whole_view(base, filters, options, expected):
+    assert view_link(base, filters, **options) == expected
+
+
+def test_a_view_link_parses_back_to_its_filters_without_notices():
+    filters = Filters(themes=("cybercrime", "terrorism"), theme_mode="all", voice="speaker", keyword="Interpol")
+    link = view_link("http://127.0.0.1:8501/", filters, measure="rate", present=True, fingerprint="ab12cd34")
+    raw = parse_qs(urlsplit(link).query)
+    assert parse_query(raw, theme_ids=THEMES, sections=SECTIONS, fingerprint="ab12cd34") == (filters, [])
