@@ -8,11 +8,10 @@ from components.charts import render_chart
 from speechlens import figures
 from speechlens.analysis import Analysis
 from speechlens.captions import chart_subtitle, export_filename
-from speechlens.cloud import CloudWord, cloud_figure, layout_cloud
 from speechlens.filters import Selection, section_starts, theme_frequencies
 from speechlens.focus import Focus
 from speechlens.urlstate import MEASURE, MEASURE_CHOICES
-from speechlens.vocabulary import selection_word_counts, word_theme_colors
+from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
 
 
@@ -62,30 +61,13 @@ def render_sentiment(analysis: Analysis, selection: Selection) -> Focus | None:
     return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", analysis, selection), focus_kind="paragraph")
 
 
-# The cloud is drawn at its true pixel size (Plotly does not scale text with a
-# stretched chart), so the canvas must fit a laptop screen beside the sidebar.
-CLOUD_WIDTH, CLOUD_HEIGHT = 860, 400
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _cloud_layout(counts: dict[str, int], colors: dict[str, str]) -> list[CloudWord]:
-    # Placing words is the slowest step of a redraw; the same counts give the same cloud.
-    return layout_cloud(counts, colors, width=CLOUD_WIDTH, height=CLOUD_HEIGHT, default_color=figures.NO_THEME_COLOR)
+# Placing words is the slowest step of a redraw; the same counts give the same cloud.
+_cached_cloud_layout = st.cache_data(max_entries=256, show_spinner=False)(lay_out_cloud)
 
 
 def render_word_cloud(analysis: Analysis, selection: Selection) -> Focus | None:
-    words = _cloud_layout(
-        dict(selection_word_counts(analysis, selection)), word_theme_colors(analysis, selection)
-    )
-    fig = cloud_figure(
-        words,
-        title="Most frequent words, coloured by theme",
-        subtitle=_subtitle(analysis, selection),
-        width=CLOUD_WIDTH,
-        height=CLOUD_HEIGHT,
-        note="Size: how often a word occurs. Colour: the theme whose terms use the word most (as in the other charts); "
-        "grey: other words.",
-    )
+    words = _cached_cloud_layout(*cloud_inputs(analysis, selection))
+    fig = word_cloud_figure(words, _subtitle(analysis, selection))
     return render_chart(
         fig, key="chart_cloud", filename=_filename("words", analysis, selection), focus_kind="word",
         width="content",

@@ -23,6 +23,10 @@ BASE_FONT_SIZE = 14
 NO_THEME_COLOR = "#858585"  # grey with 3.7:1 contrast on white
 NO_THEME_LABEL = "No theme"
 SUBTITLE_WRAP = 120  # characters per subtitle line; fits a full-width chart at 13 px
+# For placing labels in data units before the browser lays them out: a 12 px
+# character is about 6.5 px wide, and a full-width plot area about 850 px.
+LABEL_CHAR_PX = 6.5
+TYPICAL_PLOT_PX = 850
 
 # A small template built once: Plotly's stock ones are deep-copied into every
 # figure, which costs more than drawing the chart.
@@ -149,7 +153,7 @@ def theme_frequency_figure(
                      range=[0, float(values.max()) * 1.15 or 1],
                      # whole numbers of mentions or paragraphs get whole-number ticks
                      dtick=1 if measure != "per_1000_words" and values.max() <= 8 else None)
-    fig.update_yaxes(title_text=None, automargin=True, tickfont={"size": 13})
+    fig.update_yaxes(title_text=None, automargin=True, tickfont={"size": 13}, ticklabelstandoff=6)
     fig.update_layout(bargap=0.25, showlegend=False)
     return fig
 
@@ -175,7 +179,10 @@ def theme_map_figure(
         return empty_figure(title, subtitle, "No theme terms in these paragraphs.")
     long = long.join(paragraphs[["position", "text", "matched_terms"]], on="pid")
     labels = [wrap_label(theme.label) for theme in lexicon.themes]
-    fig = go.Figure()
+    # An invisible point per theme keeps every theme's row, as in the other charts.
+    fig = go.Figure(
+        go.Scatter(x=[None] * len(labels), y=labels, mode="markers", hoverinfo="skip", showlegend=False)
+    )
     max_count = max(int(long["count"].max()), 1)
     for theme, label in zip(lexicon.themes, labels, strict=True):
         rows = long[long["theme"] == theme.id]
@@ -200,30 +207,47 @@ def theme_map_figure(
             )
         )
     _base_layout(fig, title, subtitle, height=max(420, 40 * len(labels) + 180))
-    add_section_markers(fig, sections)
-    fig.add_annotation(
-        text=f"Dot size: mentions in the paragraph (largest: {max_count})",
-        x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="top", yshift=-44,
-        showarrow=False, font={"size": 12, "color": "#666"},
+    x_range = (float(paragraphs["position"].min()) - 0.5, float(paragraphs["position"].max()) + 0.5)
+    add_section_markers(fig, sections, x_range)
+    fig.update_xaxes(
+        title_text=f"Paragraph number (reading order) · dot size: mentions in the paragraph (largest {max_count})",
+        gridcolor="#eee", zeroline=False, range=list(x_range), dtick=_position_tick(paragraphs),
     )
-    fig.update_xaxes(title_text="Paragraph number (reading order)", gridcolor="#eee", zeroline=False,
-                     range=[0.5, float(paragraphs["position"].max()) + 0.5] if len(paragraphs) else None,
-                     dtick=_position_tick(paragraphs))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
-                     tickfont={"size": 13}, gridcolor="#f2f2f2")
+                     tickfont={"size": 13}, gridcolor="#f2f2f2", ticklabelstandoff=6)
     return fig
 
 
-def add_section_markers(fig: go.Figure, sections: Sequence[tuple[int, str]], limit: int = 8) -> None:
-    """A dotted vertical line at each subheading, labelled with its (shortened) text."""
+def add_section_markers(
+    fig: go.Figure, sections: Sequence[tuple[int, str]], x_range: tuple[float, float], limit: int = 8
+) -> None:
+    """A dotted vertical line at each subheading, labelled inside the plot with its shortened text.
+
+    Labels sit at the top of the plot area (never over the subtitle), to the
+    right of their line unless that would run past the edge; a label that
+    would run into the previous one is left out (its line stays).
+    """
     if not sections or len(sections) > limit:
         return
+    low, high = x_range
+    span = max(high - low, 1.0)
+    previous_end = float("-inf")
     for position, heading in sections:
+        if not low <= position <= high:
+            continue
         fig.add_vline(x=position, line={"color": "#9a9a9a", "width": 1, "dash": "dot"})
-        label = heading if len(heading) <= 34 else heading[:33].rsplit(" ", 1)[0] + "…"
+        label = "§ " + (heading if len(heading) <= 34 else heading[:33].rsplit(" ", 1)[0] + "…")
+        width = span * len(label) * LABEL_CHAR_PX / TYPICAL_PLOT_PX
+        to_the_right = position + width <= high
+        start, end = (position, position + width) if to_the_right else (position - width, position)
+        if start < previous_end:
+            continue
+        previous_end = end
         fig.add_annotation(
-            x=position, y=1, xref="x", yref="paper", yanchor="bottom", xanchor="left",
-            text="§ " + _escape_hover(label), showarrow=False, font={"size": 12, "color": "#666"},
+            x=position, y=1, xref="x", yref="paper", yanchor="top",
+            xanchor="left" if to_the_right else "right", xshift=3 if to_the_right else -3,
+            text=_escape_hover(label), showarrow=False,
+            font={"size": 12, "color": "#555"}, bgcolor="rgba(255,255,255,0.85)",
         )
 
 
@@ -289,15 +313,15 @@ def sentiment_figure(
     reach = min(reach, 1.05)
     _base_layout(fig, title, subtitle, height=480)
     fig.add_hline(y=0, line={"color": "#555", "width": 1, "dash": "dot"})
-    add_section_markers(fig, sections)
+    x_range = (float(table["position"].min()) - 0.5, float(table["position"].max()) + 0.5)
+    add_section_markers(fig, sections, x_range)
     for y, text, anchor in ((1, "▲ more positive", "top"), (0, "▼ more negative", "bottom")):
         fig.add_annotation(
             text=text, x=0, y=y, xref="paper", yref="paper", xanchor="left", yanchor=anchor,
             showarrow=False, font={"size": 12, "color": "#666"},
         )
     fig.update_xaxes(title_text="Paragraph number (reading order)", gridcolor="#eee", zeroline=False,
-                     dtick=_position_tick(table),
-                     range=[float(table["position"].min()) - 0.5, float(table["position"].max()) + 0.5])
+                     dtick=_position_tick(table), range=list(x_range))
     fig.update_yaxes(title_text="Polarity (−1 to +1)", range=[-reach, reach],
                      gridcolor="#eee", zeroline=False)
     fig.update_layout(

@@ -6,10 +6,23 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from speechlens.analysis import Analysis
-from speechlens.cloud import STOPWORDS
+import plotly.graph_objects as go
+
+from speechlens.cloud import STOPWORDS, CloudWord, cloud_figure, layout_cloud
+from speechlens.figures import NO_THEME_COLOR
 from speechlens.filters import Selection
 from speechlens.model import DocumentMeta
 from speechlens.text import tokenize
+
+# The word cloud as the dashboard and the briefing draw it. It is drawn at its
+# true pixel size (Plotly does not scale text with a stretched chart), so the
+# canvas must fit a laptop screen beside the sidebar.
+CLOUD_WIDTH, CLOUD_HEIGHT = 860, 400
+CLOUD_TITLE = "Most frequent words, coloured by theme"
+CLOUD_NOTE = (
+    "Size: how often a word occurs. Colour: the theme whose terms use the word most (as in the other charts); "
+    "grey: other words."
+)
 
 MIN_WORD_LENGTH = 3
 MIN_THEME_SHARE = 0.5  # of a word's occurrences that must be inside one theme's terms to colour it
@@ -79,3 +92,19 @@ def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str
             coloured[word] = colors[theme]
     return coloured
 
+
+def cloud_inputs(analysis: Analysis, selection: Selection) -> tuple[dict[str, int], dict[str, str]]:
+    """The word counts and word colours of a selection's cloud."""
+    return dict(selection_word_counts(analysis, selection)), word_theme_colors(analysis, selection)
+
+
+def lay_out_cloud(counts: dict[str, int], colors: dict[str, str]) -> list[CloudWord]:
+    """Place the words on the dashboard's canvas (the slow step; the same input gives the same cloud)."""
+    return layout_cloud(counts, colors, width=CLOUD_WIDTH, height=CLOUD_HEIGHT, default_color=NO_THEME_COLOR)
+
+
+def word_cloud_figure(words: list[CloudWord], subtitle: str) -> go.Figure:
+    """The placed words as the dashboard's cloud figure, with its title and note."""
+    return cloud_figure(
+        words, title=CLOUD_TITLE, subtitle=subtitle, width=CLOUD_WIDTH, height=CLOUD_HEIGHT, note=CLOUD_NOTE
+    )

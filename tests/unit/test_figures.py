@@ -226,9 +226,18 @@ def test_theme_map_points_carry_their_paragraph(seed_view):
     analysis, selection = seed_view
     fig = theme_map_figure(selection.paragraphs, selection.mentions, analysis.lexicon)
     position = analysis.paragraphs["position"]
-    for trace in fig.data:
+    theme_traces = [trace for trace in fig.data if trace.name in analysis.lexicon.labels.values()]
+    assert theme_traces
+    for trace in theme_traces:
         for x, row in zip(trace.x, trace.customdata, strict=True):
             assert position[int(row[0])] == x
+
+
+def test_theme_map_keeps_a_row_for_every_theme(seed_analysis):
+    selection = select(seed_analysis, Filters(section="Cybercrime as a major issue"))
+    fig = theme_map_figure(selection.paragraphs, selection.mentions, seed_analysis.lexicon)
+    rows = {label for trace in fig.data for label in trace.y}
+    assert len(rows) == len(seed_analysis.lexicon.themes)
 
 
 def test_theme_map_without_mentions_says_so(seed_analysis):
