@@ -1,14 +1,17 @@
 """Sentiment scores from TextBlob's pattern lexicon, with the words behind them.
 
-TextBlob's default analyser needs no downloaded data, so this works offline.
-Scores are TextBlob's own: polarity in [-1, 1], subjectivity in [0, 1].
+Scores are TextBlob's own (``TextBlob(text).sentiment``, to the last bit):
+polarity in [-1, 1], subjectivity in [0, 1]. They are computed by
+``speechlens.fastsentiment``, an exact reimplementation that reads TextBlob's
+lexicon file and runs about ten times faster; its tests compare it with
+TextBlob itself. Nothing is downloaded, so this works offline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textblob import TextBlob
+from speechlens import fastsentiment
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,12 @@ def score_text(text: str) -> SentimentScore:
     """TextBlob's ``.sentiment`` of ``text`` plus the assessments that drove it."""
     if not text.strip():
         return NEUTRAL
-    result = TextBlob(text).sentiment_assessments
+    polarity, subjectivity = fastsentiment.score(text)
     drivers = tuple(
-        Driver(" ".join(words), float(polarity), float(subjectivity))
-        for words, polarity, subjectivity, _ in result.assessments
+        Driver(" ".join(words), float(word_polarity), float(word_subjectivity))
+        for words, word_polarity, word_subjectivity, _ in fastsentiment.assessments(text)
     )
-    return SentimentScore(float(result.polarity), float(result.subjectivity), drivers)
+    return SentimentScore(float(polarity), float(subjectivity), drivers)
 
 
 def describe_drivers(drivers: tuple[Driver, ...], limit: int = 6) -> str:
