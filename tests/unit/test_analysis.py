@@ -13,7 +13,7 @@ from speechlens.corpus import load_default_lexicon, load_documents
 from speechlens.model import DocumentMeta
 from speechlens.parsing import parse_document
 from speechlens.themes import parse_lexicon
-from tests.conftest import DATA_DIR, SEED_TEXT
+from tests.conftest import DATA_DIR, SEED_META, SEED_TEXT
 
 # A word as a reader counts it: letters/digits, joined by inner hyphens or apostrophes.
 WORD = re.compile(r"[^\W_]+(?:['’\-‐‑][^\W_]+)*")
@@ -312,3 +312,37 @@ def test_sentence_spans_of_the_seed_cover_their_sentences(seed_analysis):
         spans = list(sentence_spans(text, mine))
         assert [text[s:e] for s, e in spans] == mine
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+# ----------------------------------------------------------------------------- fingerprint
+
+
+def _fingerprint_of(text: str, themes_toml: str, **meta_changes) -> str:
+    from dataclasses import replace as replace_meta
+
+    from speechlens.analysis import data_fingerprint
+    from speechlens.parsing import parse_document, read_meta
+    from speechlens.themes import parse_lexicon
+
+    meta = replace_meta(read_meta(SEED_META), **meta_changes)
+    return data_fingerprint([parse_document(text, meta)], parse_lexicon(themes_toml))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda text, themes: (text.replace("Marrakech", "Rabat", 1), themes, {}), id="a word of the text"),
+        pytest.param(lambda text, themes: (text + "\nOne more paragraph.", themes, {}), id="an added paragraph"),
+        pytest.param(lambda text, themes: (text, themes.replace('"ransomware"', '"ransom-ware"', 1), {}), id="a theme term"),
+        pytest.param(lambda text, themes: (text, themes, {"date": "2025-11-25"}), id="the date"),
+    ],
+)
+def test_the_fingerprint_changes_with_the_text_the_themes_or_the_metadata(change):
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    themes = (DATA_DIR / "themes.toml").read_text(encoding="utf-8")
+    original = _fingerprint_of(text, themes)
+    assert original == _fingerprint_of(text, themes)  # stable for the same data
+    changed_text, changed_themes, meta_changes = change(text, themes)
+    assert changed_themes != themes or changed_text != text or meta_changes
+    assert _fingerprint_of(changed_text, changed_themes, **meta_changes) != original
+    assert len(original) == 8
