@@ -34,6 +34,7 @@ from speechlens.analysis import Analysis
 from speechlens.captions import chart_subtitle, coverage_line, describe_filters, export_filename, format_date, source_line
 from speechlens.evidence import EvidenceItem, evidence_items
 from speechlens.filters import Filters, Selection, section_starts, select, theme_frequencies
+from speechlens.markup import merge_spans
 from speechlens.sentiment import format_polarity
 from speechlens.summary import Summary, summarize
 from speechlens.urlstate import MEASURE_CHOICES
@@ -303,24 +304,12 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """
     pieces: list[str] = []
     cursor = 0
-    for start, end in _merged(spans, len(text)):
+    for start, end in merge_spans(spans, len(text)):
         pieces.append(_e(text[cursor:start]))
         pieces.append(f"<mark>{_e(text[start:end])}</mark>")
         cursor = end
     pieces.append(_e(text[cursor:]))
     return "".join(pieces)
-
-
-def _merged(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]
 
 
 def evidence_section(analysis: Analysis, selection: Selection) -> str:

@@ -31,22 +31,27 @@ def highlight_spans(text: str, spans: Iterable[tuple[int, int]], style: str = HI
     Overlapping or out-of-range spans are merged or clipped; text outside the
     spans is left as it is.
     """
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in merge_spans(spans, len(text)):
+        pieces.append(_escape_keep_edges(text[cursor:start]))
+        pieces.append(f":{style}[**{escape_markdown(text[start:end])}**]")
+        cursor = end
+    pieces.append(_escape_keep_edges(text[cursor:]))
+    return "".join(pieces)
+
+
+def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Spans clipped to ``[0, length)``, empty ones dropped, overlapping ones merged, in order."""
     merged: list[list[int]] = []
-    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
         if start >= end:
             continue
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    pieces: list[str] = []
-    cursor = 0
-    for start, end in merged:
-        pieces.append(_escape_keep_edges(text[cursor:start]))
-        pieces.append(f":{style}[**{escape_markdown(text[start:end])}**]")
-        cursor = end
-    pieces.append(_escape_keep_edges(text[cursor:]))
-    return "".join(pieces)
+    return [(start, end) for start, end in merged]
 
 
 def keyword_spans(text: str, keyword: str) -> list[tuple[int, int]]:
