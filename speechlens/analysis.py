@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -54,13 +54,27 @@ class Analysis:
         return tuple(theme.id for theme in self.lexicon.themes)
 
 
-def analyze(documents: Sequence[Document], lexicon: Lexicon) -> Analysis:
-    """Annotate every paragraph of ``documents`` with themes, sentiment and terms."""
+SENTENCE_COLUMNS = ["pid", "sentence", "text", "voice", "repeated", "polarity", "subjectivity"]
+MATCH_COLUMNS = ["pid", "sentence", "theme", "term", "surface", "start", "end", "repeated"]
+# The paragraph columns that depend on the lexicon (see tag_paragraph).
+THEME_COLUMNS = ["themes", "matched_terms", "dominant_theme"]
+
+
+def analyze(
+    documents: Sequence[Document],
+    lexicon: Lexicon,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Analysis:
+    """Annotate every paragraph of ``documents`` with themes, sentiment and terms.
+
+    ``progress(done, total)``, when given, is called after each document.
+    """
     paragraph_rows: list[dict] = []
     sentence_rows: list[dict] = []
     match_rows: list[dict] = []
     token_lists: list[tuple[list[str], list[str]]] = []  # (counted, repeated) tokens
-    for document in documents:
+    for done, document in enumerate(documents, start=1):
         for paragraph in document.paragraphs:
             pid = len(paragraph_rows)
             row, sentences, matches, tokens = _annotate_paragraph(pid, paragraph, lexicon)
@@ -68,27 +82,26 @@ def analyze(documents: Sequence[Document], lexicon: Lexicon) -> Analysis:
             sentence_rows.extend(sentences)
             match_rows.extend(matches)
             token_lists.append(tokens)
+        if progress is not None:
+            progress(done, len(documents))
 
-    paragraphs = pd.DataFrame(paragraph_rows, columns=PARAGRAPH_COLUMNS)
-    paragraphs.index.name = "pid"
-    paragraphs["duplicate_of"] = paragraphs["duplicate_of"].astype("Int64")
-    sentences = pd.DataFrame(
-        sentence_rows,
-        columns=["pid", "sentence", "text", "voice", "repeated", "polarity", "subjectivity"],
-    )
-    matches = pd.DataFrame(
-        match_rows,
-        columns=["pid", "sentence", "theme", "term", "surface", "start", "end", "repeated"],
-    )
     return Analysis(
         documents={document.meta.doc_id: document.meta for document in documents},
         lexicon=lexicon,
-        paragraphs=paragraphs,
-        sentences=sentences,
-        matches=matches,
+        paragraphs=paragraph_frame(paragraph_rows),
+        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        matches=pd.DataFrame(match_rows, columns=MATCH_COLUMNS),
         terms=build_term_index(token_lists),
         fingerprint=data_fingerprint(documents, lexicon),
     )
+
+
+def paragraph_frame(rows: Sequence[dict]) -> pd.DataFrame:
+    """The paragraphs table built from one dict per paragraph, as :func:`analyze` builds it."""
+    paragraphs = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    paragraphs.index.name = "pid"
+    paragraphs["duplicate_of"] = paragraphs["duplicate_of"].astype("Int64")
+    return paragraphs
 
 
 def data_fingerprint(documents: Sequence[Document], lexicon: Lexicon) -> str:
@@ -97,11 +110,16 @@ def data_fingerprint(documents: Sequence[Document], lexicon: Lexicon) -> str:
     Share links carry it, so a link opened on other data can say that its
     figures may differ.
     """
+    return texts_fingerprint(((document.meta, document.text) for document in documents), lexicon)
+
+
+def texts_fingerprint(items: Iterable[tuple[DocumentMeta, str]], lexicon: Lexicon) -> str:
+    """:func:`data_fingerprint` from (metadata, normalised text) pairs, for stored documents."""
     digest = hashlib.sha256(lexicon_fingerprint(lexicon).encode())
-    for document in sorted(documents, key=lambda d: d.meta.doc_id):
+    for meta, text in sorted(items, key=lambda item: item[0].doc_id):
         digest.update(b"\0doc\0")
-        digest.update(json.dumps(asdict(document.meta), sort_keys=True, ensure_ascii=False).encode())
-        digest.update(document.text.encode("utf-8"))
+        digest.update(json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(text.encode("utf-8"))
     return digest.hexdigest()[:8]
 
 
@@ -126,29 +144,8 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
     if not paragraph.sentences:
         counted_words = paragraph.words
 
-    match_rows = []
-    counted_mentions: dict[str, int] = {}
-    matched_terms: list[str] = []
-    for match in find_matches(text, lexicon):
-        sentence_index = _sentence_at(spans, match.start)
-        repeated = sentence_index is not None and repeated_flags[sentence_index]
-        for theme_id in match.theme_ids:
-            match_rows.append(
-                {
-                    "pid": pid, "sentence": -1 if sentence_index is None else sentence_index,
-                    "theme": theme_id, "term": match.term, "surface": match.surface,
-                    "start": match.start, "end": match.end, "repeated": repeated,
-                }
-            )
-            if not repeated:
-                counted_mentions[theme_id] = counted_mentions.get(theme_id, 0) + 1
-                label = f"{theme_id}: {match.term}"
-                if label not in matched_terms:
-                    matched_terms.append(label)
-
-    theme_order = {theme_id: i for i, theme_id in enumerate(lexicon.ids)}
-    themes = tuple(sorted(counted_mentions, key=lambda t: theme_order.get(t, len(theme_order))))
-    dominant = max(themes, key=lambda t: (counted_mentions[t], -theme_order.get(t, 0)), default="")
+    mentions, themes, matched_terms, dominant = tag_paragraph(text, spans, repeated_flags, lexicon)
+    match_rows = [dict(zip(MATCH_COLUMNS, (pid, *mention))) for mention in mentions]
 
     score = score_text(text)
     row = {
@@ -166,7 +163,7 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
         "subjectivity": score.subjectivity,
         "drivers": tuple((d.phrase, d.polarity) for d in score.drivers),
         "themes": themes,
-        "matched_terms": tuple(matched_terms),
+        "matched_terms": matched_terms,
         "dominant_theme": dominant,
     }
     if paragraph.sentences:
@@ -176,6 +173,43 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
         counted, repeats = [text], []
     tokens = (_lower_tokens(counted), _lower_tokens(repeats))
     return row, sentence_rows, match_rows, tokens
+
+
+def tag_paragraph(
+    text: str, spans: Sequence[tuple[int, int]], repeated_flags: Sequence[bool], lexicon: Lexicon
+) -> tuple[list[tuple], tuple[str, ...], tuple[str, ...], str]:
+    """The lexicon-dependent part of a paragraph's annotation; no sentiment is scored.
+
+    ``spans`` are the paragraph's sentence spans (see :func:`sentence_spans`)
+    and ``repeated_flags`` whether each sentence repeats earlier text. Returns
+    (mentions, themes, matched_terms, dominant_theme), where each mention is
+    the values of a ``matches`` row after ``pid``: (sentence, theme, term,
+    surface, start, end, repeated). A stored corpus re-tags its paragraphs
+    with this when the lexicon changes, without re-scoring them.
+    """
+    mentions: list[tuple] = []
+    counted_mentions: dict[str, int] = {}
+    matched_terms: list[str] = []
+    for match in find_matches(text, lexicon):
+        sentence_index = _sentence_at(spans, match.start)
+        repeated = sentence_index is not None and repeated_flags[sentence_index]
+        for theme_id in match.theme_ids:
+            mentions.append(
+                (
+                    -1 if sentence_index is None else sentence_index,
+                    theme_id, match.term, match.surface, match.start, match.end, repeated,
+                )
+            )
+            if not repeated:
+                counted_mentions[theme_id] = counted_mentions.get(theme_id, 0) + 1
+                label = f"{theme_id}: {match.term}"
+                if label not in matched_terms:
+                    matched_terms.append(label)
+
+    theme_order = {theme_id: i for i, theme_id in enumerate(lexicon.ids)}
+    themes = tuple(sorted(counted_mentions, key=lambda t: theme_order.get(t, len(theme_order))))
+    dominant = max(themes, key=lambda t: (counted_mentions[t], -theme_order.get(t, 0)), default="")
+    return mentions, themes, tuple(matched_terms), dominant
 
 
 def _lower_tokens(texts: Iterable[str]) -> list[str]:
