@@ -27,23 +27,28 @@ def _remember_click(key: str) -> None:
 
 
 def render_chart_downloads(fig: go.Figure, *, key: str, filename: str) -> None:
-    """PNG (3x) and SVG of the chart, drawn on the server only when clicked."""
-    with st.container(horizontal=True, key=f"chart_downloads_{key}", gap="small"):
-        problem = export_problem()
-        if problem:
-            st.caption(problem)
-            return
-        for fmt, mime in FORMATS.items():
-            st.download_button(
-                f"Download {fmt.upper()}",
-                data=lambda fmt=fmt: chart_image(fig, fmt),
-                file_name=f"{filename}.{fmt}",
-                mime=mime,
-                on_click="ignore",
-                type="tertiary",
-                icon=":material/download:",
-                key=f"download_{key}_{fmt}",
-            )
+    """PNG (3x) and SVG of the chart, drawn on the server only when clicked.
+
+    They sit in a popover: its content is drawn only when opened, which keeps
+    the first page load light.
+    """
+    with st.container(key=f"chart_downloads_{key}"):
+        with st.popover("Download chart", icon=":material/download:", type="tertiary"):
+            problem = export_problem()
+            if problem:
+                st.caption(problem)
+                return
+            for fmt, mime in FORMATS.items():
+                st.download_button(
+                    f"Download {fmt.upper()}",
+                    data=lambda fmt=fmt: chart_image(fig, fmt),
+                    file_name=f"{filename}.{fmt}",
+                    mime=mime,
+                    on_click="ignore",
+                    icon=":material/download:",
+                    key=f"download_{key}_{fmt}",
+                    width="stretch",
+                )
 
 
 def render_chart(fig: go.Figure, *, key: str, filename: str, focus_kind: FocusKind, width: str = "stretch") -> Focus | None:

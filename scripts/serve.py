@@ -14,6 +14,27 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
+def warm_up() -> None:
+    """Build a tiny figure of each kind the dashboard draws.
+
+    Plotly loads a validator module per trace type and property on first use,
+    and wordcloud loads its font on its first layout: doing both here spares
+    the first visitor a few hundred milliseconds.
+    """
+    import plotly.graph_objects as go
+
+    from speechlens.figures import TEMPLATE
+    from speechlens.vocabulary import lay_out_cloud, word_cloud_figure
+
+    figure = go.Figure([go.Bar(x=[1], y=["a"], orientation="h", text=["1"]), go.Scatter(x=[1], y=[1], mode="markers")])
+    figure.update_layout(template=TEMPLATE, title={"text": "t", "subtitle": {"text": "s"}}, legend={"title": {"text": "l"}})
+    figure.add_annotation(text="a", x=1, y=1)
+    figure.add_vline(x=1)
+    figure.add_hline(y=0)
+    figure.to_json()
+    word_cloud_figure(lay_out_cloud({"warm": 2, "start": 1}, {}), "s").to_json()
+
+
 def main() -> int:
     sys.path.insert(0, str(PROJECT_DIR))
     # Preload: the same modules app.py imports; the first script run then finds them ready.
@@ -22,6 +43,8 @@ def main() -> int:
     import speechlens.figures  # noqa: F401
     import speechlens.vocabulary  # noqa: F401
     from streamlit.web import cli
+
+    warm_up()
 
     sys.argv = ["streamlit", "run", str(PROJECT_DIR / "app.py"), *sys.argv[1:]]
     return cli.main()

@@ -76,6 +76,7 @@ def test_the_camera_saves_a_png_three_times_the_chart(page, server):
 def test_download_chart_gives_a_server_drawn_image(page, server, fmt, signature):
     page.goto(f"{server}/?theme=cybercrime")
     wait_for_charts(page)
+    page.get_by_role("button", name=re.compile("Download chart")).first.click()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name=re.compile(f"Download {fmt}$")).first.click()
     assert download.value.suggested_filename == f"themes_cybercrime_2025-11-24.{fmt.lower()}"
