@@ -34,7 +34,7 @@ from speechlens.analysis import Analysis
 from speechlens.captions import chart_subtitle, coverage_line, describe_filters, export_filename, format_date, source_line
 from speechlens.evidence import EvidenceItem, evidence_items
 from speechlens.filters import Filters, Selection, section_starts, select, theme_frequencies
-from speechlens.markup import merge_spans
+from speechlens.markup import wrap_spans
 from speechlens.sentiment import format_polarity
 from speechlens.summary import Summary, summarize
 from speechlens.urlstate import MEASURE_CHOICES
@@ -302,14 +302,7 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     Each piece is cut from the raw text first and escaped after, so a
     highlight can never fall inside an escape such as ``&amp;``.
     """
-    pieces: list[str] = []
-    cursor = 0
-    for start, end in merge_spans(spans, len(text)):
-        pieces.append(_e(text[cursor:start]))
-        pieces.append(f"<mark>{_e(text[start:end])}</mark>")
-        cursor = end
-    pieces.append(_e(text[cursor:]))
-    return "".join(pieces)
+    return wrap_spans(text, spans, plain=_e, marked=lambda piece: f"<mark>{_e(piece)}</mark>")
 
 
 def evidence_section(analysis: Analysis, selection: Selection) -> str:

@@ -8,7 +8,7 @@ exactly those characters.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # Characters with a meaning in CommonMark, GitHub-flavoured Markdown, Streamlit's
 # directives (":blue[...]"), emoji shortcodes and LaTeX ("$").
@@ -31,13 +31,26 @@ def highlight_spans(text: str, spans: Iterable[tuple[int, int]], style: str = HI
     Overlapping or out-of-range spans are merged or clipped; text outside the
     spans is left as it is.
     """
+    return wrap_spans(
+        text, spans, plain=_escape_keep_edges, marked=lambda piece: f":{style}[**{escape_markdown(piece)}**]"
+    )
+
+
+def wrap_spans(
+    text: str, spans: Iterable[tuple[int, int]], *, plain: Callable[[str], str], marked: Callable[[str], str]
+) -> str:
+    """``text`` cut at the (merged) spans; pieces outside go through ``plain``, inside through ``marked``.
+
+    Cutting the raw text first and escaping each piece after means a mark can
+    never fall inside an escape such as ``&amp;``.
+    """
     pieces: list[str] = []
     cursor = 0
     for start, end in merge_spans(spans, len(text)):
-        pieces.append(_escape_keep_edges(text[cursor:start]))
-        pieces.append(f":{style}[**{escape_markdown(text[start:end])}**]")
+        pieces.append(plain(text[cursor:start]))
+        pieces.append(marked(text[start:end]))
         cursor = end
-    pieces.append(_escape_keep_edges(text[cursor:]))
+    pieces.append(plain(text[cursor:]))
     return "".join(pieces)
 
 
