@@ -50,6 +50,9 @@ def test_changing_a_filter_updates_the_url_and_a_reload_keeps_it(page, server):
 
     page.locator('[data-testid="stSidebar"]').get_by_text("narration", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]voice=narration"))
+    # The URL changes before the rerun ends: wait for the new count itself, then for the run to end.
+    shown_metric = page.locator('[data-testid="stMetric"]').filter(has_text="Paragraphs shown")
+    expect(shown_metric.locator('[data-testid="stMetricValue"]')).not_to_have_text(f"{before[0]} / {before[1]}")
     wait_for_charts(page)
     after = shown(page)
     assert after[0] < before[0]
@@ -86,7 +89,9 @@ def test_clicking_a_bar_shows_the_paragraphs_behind_it(page, server):
     wait_for_app(page)
     heading = page.get_by_role("heading", name=re.compile("^Paragraphs mentioning "))
     expect(heading).to_be_visible()
+    wait_for_app(page)  # the heading shows the rerun has begun; the old list stays until it ends
     caption = page.get_by_text(re.compile(r"^\d+ of \d+ paragraphs\.$"))
+    expect(caption).to_have_count(1)
     shown_now, total = (int(n) for n in re.findall(r"\d+", caption.inner_text()))
     assert 0 < shown_now < total
 
