@@ -262,6 +262,8 @@ def add_store_parsers(commands) -> None:  # commands: the parser's subparsers
                       help="a transcript of the speech, or a press report about it (default: speech)")
     add.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH, metavar="N",
                      help=f"documents analysed and committed together (default {DEFAULT_BATCH})")
+    add.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                     help="processes reading and analysing files at once (default: every core)")
     wait_option(add)
 
     listing = commands.add_parser("list", help="list the documents in the corpus store")
@@ -483,6 +485,9 @@ def read_speech(path: Path, tables: MetadataTables, flags: dict[str, str]) -> tu
 
 
 def run_add(args: argparse.Namespace) -> int:
+    import functools
+
+    from speechlens.ingest import Prepared, analyzer_for, prepare
     from speechlens.store import Store, default_store_dir
 
     lexicon = load_lexicon(args.themes)
@@ -500,40 +505,38 @@ def run_add(args: argparse.Namespace) -> int:
     added: list[str] = []
     duplicates: list[str] = []
     handled = 0
-    batch: list[tuple[Path, Document, dict[str, str]]] = []
+    batch: list[Prepared] = []
 
     def commit() -> None:
-        nonlocal handled
         if not batch:
             return
-        documents = [document for _, document, _ in batch]
-        extra = {document.meta.doc_id: values for _, document, values in batch}
-        base = handled - len(batch)
-        report = store.add(documents, lexicon, extra=extra,
-                           progress=lambda done, _: progress.update(base + done, "added"))
+        documents = [prepared.document for prepared in batch]
+        extra = {prepared.document.meta.doc_id: prepared.extra for prepared in batch}
+        report = store.add(documents, lexicon, extra=extra, analyzer=analyzer_for(batch))
         added.extend(report.added)
         for duplicate in report.duplicates:
-            path = batch[duplicate.index][0]
+            path = batch[duplicate.index].source
             same = "is already stored" if duplicate.duplicate_of == duplicate.doc_id else (
                 f"has the same text as {duplicate.duplicate_of!r}")
             duplicates.append(f"{path} ({duplicate.doc_id}) {same}; not stored again")
         for refusal in report.refused:
-            refused.append((batch[refusal.index][0], f"{batch[refusal.index][0]}: {refusal.message}"))
-            print(f"refused {batch[refusal.index][0]}: {refusal.message}", file=sys.stderr)
+            path = batch[refusal.index].source
+            refused.append((path, f"{path}: {refusal.message}"))
+            print(f"refused {path}: {refusal.message}", file=sys.stderr)
         batch.clear()
 
     try:
-        for path in files:
+        read = functools.partial(read_speech, tables=tables, flags=flags)
+        for prepared in prepare(files, lexicon, read=read, jobs=args.jobs):
             handled += 1
-            progress.update(handled, "reading")
-            try:
-                document, extra = read_speech(path, tables, flags)
-            except (ValueError, OSError) as error:  # RejectedFile, UnreadableTextError, MetadataError
-                message = file_message(path, error)
+            progress.update(handled, "added")
+            if prepared.error is not None:  # RejectedFile, UnreadableTextError, MetadataError
+                path = prepared.source
+                message = file_message(path, ValueError(prepared.error))
                 refused.append((path, message))
                 print(f"refused {message}", file=sys.stderr)
                 continue
-            batch.append((path, document, extra))
+            batch.append(prepared)
             if len(batch) >= args.batch_size:
                 commit()
         commit()

@@ -438,6 +438,7 @@ class Store:
         *,
         extra: Mapping[str, Mapping[str, str]] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        analyzer: Callable[..., Analysis] | None = None,
     ) -> AddReport:
         """Analyse ``documents`` and store them, as one new segment, atomically.
 
@@ -448,6 +449,9 @@ class Store:
         invalid, is refused (``refused``, with a message). ``extra`` gives
         metadata beyond DocumentMeta's fields per doc_id (e.g. {"year": "1946"}).
         ``progress(done, total)`` is called as documents are analysed.
+        ``analyzer(documents, lexicon, progress=...)``, when given, replaces
+        :func:`~speechlens.analysis.analyze` (and must return what it would), e.g. to
+        reuse an analysis made in worker processes (see :mod:`speechlens.ingest`).
 
         The analysis runs without the lock; the lock is taken to check the
         documents again against the manifest of that moment and to commit.
@@ -469,7 +473,7 @@ class Store:
             if progress is not None:
                 progress(skipped + done, total)
 
-        analysis = analyze(accepted, lexicon, progress=analysed)
+        analysis = (analyzer or analyze)(accepted, lexicon, progress=analysed)
         hashes = {documents[i].meta.doc_id: digests[i] for i in indices}
         tables = _segment_tables(accepted, analysis, hashes, extra)
         lexicon_fp = lexicon_fingerprint(lexicon)

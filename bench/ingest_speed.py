@@ -1,0 +1,145 @@
+"""Ingest throughput vs the naive TextBlob loop, measured in one run on the same paragraphs.
+
+    .venv/bin/python bench/ingest_speed.py [FOLDER] [--archive UN.tar.xz] [--jobs N]
+
+FOLDER defaults to ../shared/corpora/ungdc-dev (a message and exit status 0 when it is absent).
+``--archive`` extracts a .tar.xz (e.g. the UN General Debate corpus) to a temporary folder first.
+
+  (a) every file is read and parsed as `add` does; on the paragraphs the parser
+      produces, the naive single-process loop ``TextBlob(p).sentiment`` is timed;
+  (b) the full ingest - find files, read, parse, themes, sentiment, terms and the
+      store write (``python -m speechlens add --jobs N``, run in this process) -
+      into a temporary store, on every core by default.
+
+Prints paragraphs, words, both throughputs (paragraphs/s, words/s), their ratio, the
+peak RSS of this process and of its largest child, and the number of stored
+paragraphs whose polarity or subjectivity differs from TextBlob's (must be 0; exit
+status 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import io
+import os
+import resource
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+
+from speechlens.cli import MetadataTables, find_speech_files, main as cli_main, read_speech  # noqa: E402
+from speechlens.corpus import DEFAULT_DATA_DIR, THEMES_FILE  # noqa: E402
+from speechlens.store import Store  # noqa: E402
+from speechlens.themes import load_lexicon  # noqa: E402
+
+DEFAULT_FOLDER = PROJECT_DIR.parent / "shared" / "corpora" / "ungdc-dev"
+
+
+def peak_rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+
+
+def collect(folder: Path):
+    """[(doc_id, position, text, words)] of every paragraph the parser produces, in file order."""
+    files, _, _ = find_speech_files([folder])
+    read = functools.partial(read_speech, tables=MetadataTables(None), flags={})
+    paragraphs, refused = [], 0
+    for path in files:
+        try:
+            document, _ = read(path)
+        except (ValueError, OSError):
+            refused += 1
+            continue
+        paragraphs.extend((p.doc_id, p.position, p.text, p.words) for p in document.paragraphs)
+    return files, paragraphs, refused
+
+
+def run(folder: Path, jobs: int | None) -> int:
+    from textblob import TextBlob
+
+    started = time.perf_counter()
+    files, paragraphs, refused = collect(folder)
+    parse_seconds = time.perf_counter() - started
+    words = sum(w for *_, w in paragraphs)
+    print(f"corpus: {folder} - {len(files)} files ({refused} refused), {len(paragraphs):,} paragraphs, "
+          f"{words:,} words (collected in {parse_seconds:.1f} s)")
+
+    # (a) the naive loop
+    started = time.perf_counter()
+    expected = [TextBlob(text).sentiment for _, _, text, _ in paragraphs]
+    naive = time.perf_counter() - started
+    print(f"(a) naive TextBlob(p).sentiment, 1 process: {naive:.2f} s = "
+          f"{len(paragraphs) / naive:,.0f} paragraphs/s, {words / naive:,.0f} words/s")
+
+    # (b) the full ingest, as `python -m speechlens add --jobs N` does it
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as temp:
+        store_dir = Path(temp) / "store"
+        argv = ["add", str(folder), "--store", str(store_dir)]
+        if jobs is not None:
+            argv += ["--jobs", str(jobs)]
+        output = io.StringIO()
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(output):
+            status = cli_main(argv)
+        ingest = time.perf_counter() - started
+        summary = output.getvalue().strip().splitlines()[-1:] or [""]
+        used = jobs if jobs is not None else os.cpu_count()
+        print(f"(b) full ingest (read, parse, themes, sentiment, terms, store write), {used} processes: "
+              f"{ingest:.2f} s = {len(paragraphs) / ingest:,.0f} paragraphs/s, {words / ingest:,.0f} words/s "
+              f"[{summary[0]}; exit {status}]")
+        print(f"ratio (b)/(a): {naive / ingest:.2f}x")
+        print(f"peak RSS: this process {peak_rss_mb(resource.RUSAGE_SELF):,.0f} MB, "
+              f"largest child {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+
+        # every stored paragraph against TextBlob, bit for bit
+        lexicon = load_lexicon(DEFAULT_DATA_DIR / THEMES_FILE)
+        stored = Store(store_dir).load(lexicon).paragraphs
+        scores = {
+            (doc_id, position): (polarity, subjectivity)
+            for doc_id, position, polarity, subjectivity in zip(
+                stored["doc_id"], stored["position"], stored["polarity"], stored["subjectivity"])
+        }
+        missing = mismatches = 0
+        for (doc_id, position, _, _), sentiment in zip(paragraphs, expected, strict=True):
+            got = scores.get((doc_id, int(position)))
+            if got is None:
+                missing += 1
+            elif not (got[0] == sentiment.polarity and got[1] == sentiment.subjectivity
+                      and repr(got) == repr((sentiment.polarity, sentiment.subjectivity))):
+                mismatches += 1
+        print(f"stored paragraphs: {len(stored):,}; sentiment mismatches vs TextBlob: {mismatches}; "
+              f"paragraphs not stored: {missing}")
+    return 0 if mismatches == 0 and missing == 0 else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--archive", type=Path, help="a .tar.xz of speeches, extracted to a temporary folder")
+    parser.add_argument("--jobs", type=int, default=None, help="processes for the ingest (default: every core)")
+    args = parser.parse_args()
+    if args.archive is not None:
+        if not args.archive.is_file():
+            print(f"{args.archive} not found; nothing to measure")
+            return 0
+        with tempfile.TemporaryDirectory(prefix="ingest-archive-") as temp:
+            started = time.perf_counter()
+            with tarfile.open(args.archive, "r:*") as archive:
+                archive.extractall(temp, filter="data")
+            print(f"extracted {args.archive} in {time.perf_counter() - started:.1f} s")
+            return run(Path(temp), args.jobs)
+    if not args.folder.is_dir():
+        print(f"{args.folder} not found; nothing to measure (give a folder of speeches, or --archive)")
+        return 0
+    return run(args.folder, args.jobs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
