@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from speechlens.model import Document, DocumentMeta, Paragraph
-from speechlens.sentiment import score_text
+from speechlens.sentiment import polarity_subjectivity, score_text
 from speechlens.terms import TermIndex, build_term_index
 from speechlens.text import tokenize
 from speechlens.themes import Lexicon, find_matches, lexicon_fingerprint
@@ -129,20 +129,25 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
     repeated_flags = [s.repeat_of is not None for s in paragraph.sentences]
 
     sentence_rows = []
-    counted_words = 0
+    counted_tokens: list[str] = []
+    repeated_tokens: list[str] = []
     for index, sentence in enumerate(paragraph.sentences):
-        score = score_text(sentence.text)
-        if not repeated_flags[index]:
-            counted_words += len(tokenize(sentence.text))
+        # Sentences need only their scores; the words behind them are shown per paragraph.
+        polarity, subjectivity = polarity_subjectivity(sentence.text)
+        lowered = [token.lower() for token in tokenize(sentence.text)]
+        (repeated_tokens if repeated_flags[index] else counted_tokens).extend(lowered)
         sentence_rows.append(
             {
                 "pid": pid, "sentence": index, "text": sentence.text, "voice": sentence.voice,
-                "repeated": repeated_flags[index], "polarity": score.polarity,
-                "subjectivity": score.subjectivity,
+                "repeated": repeated_flags[index], "polarity": polarity,
+                "subjectivity": subjectivity,
             }
         )
-    if not paragraph.sentences:
+    if paragraph.sentences:
+        counted_words = len(counted_tokens)
+    else:
         counted_words = paragraph.words
+        counted_tokens = [token.lower() for token in tokenize(text)]
 
     mentions, themes, matched_terms, dominant = tag_paragraph(text, spans, repeated_flags, lexicon)
     match_rows = [dict(zip(MATCH_COLUMNS, (pid, *mention))) for mention in mentions]
@@ -166,13 +171,7 @@ def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
         "matched_terms": matched_terms,
         "dominant_theme": dominant,
     }
-    if paragraph.sentences:
-        counted = [s.text for s, repeated in zip(paragraph.sentences, repeated_flags, strict=True) if not repeated]
-        repeats = [s.text for s, repeated in zip(paragraph.sentences, repeated_flags, strict=True) if repeated]
-    else:
-        counted, repeats = [text], []
-    tokens = (_lower_tokens(counted), _lower_tokens(repeats))
-    return row, sentence_rows, match_rows, tokens
+    return row, sentence_rows, match_rows, (counted_tokens, repeated_tokens)
 
 
 def tag_paragraph(
@@ -210,10 +209,6 @@ def tag_paragraph(
     themes = tuple(sorted(counted_mentions, key=lambda t: theme_order.get(t, len(theme_order))))
     dominant = max(themes, key=lambda t: (counted_mentions[t], -theme_order.get(t, 0)), default="")
     return mentions, themes, tuple(matched_terms), dominant
-
-
-def _lower_tokens(texts: Iterable[str]) -> list[str]:
-    return [token.lower() for text in texts for token in tokenize(text)]
 
 
 def sentence_spans(text: str, sentences: Iterable[str]) -> Iterable[tuple[int, int]]:

@@ -596,10 +596,15 @@ def score(text: str) -> tuple[float, float]:
 
 def assessments(text: str) -> list[Assessment]:
     """Exactly ``TextBlob(text).sentiment_assessments.assessments``: (words, polarity, subjectivity, label)."""
+    return score_and_assessments(text)[1]
+
+
+def score_and_assessments(text: str) -> tuple[tuple[float, float], list[Assessment]]:
+    """``score`` and ``assessments`` from a single pass over the text."""
     _check(text)
-    return [
-        (entry[0], entry[1] * -0.5 if entry[4] else entry[1], entry[2], entry[5])
-        for entry in _assess(_token_groups(text, _get_model()))
+    entries = _assess(_token_groups(text, _get_model()))
+    return _averages(entries), [
+        (entry[0], entry[1] * -0.5 if entry[4] else entry[1], entry[2], entry[5]) for entry in entries
     ]
 
 

@@ -406,7 +406,9 @@ def refuse(*args, **kwargs):
     raise AssertionError("sentiment was scored again")
 
 speechlens.sentiment.score_text = speechlens.analysis.score_text = refuse
+speechlens.sentiment.polarity_subjectivity = speechlens.analysis.polarity_subjectivity = refuse
 speechlens.fastsentiment.score = speechlens.fastsentiment.assessments = refuse
+speechlens.fastsentiment.score_and_assessments = refuse
 
 from speechlens.store import Store
 from speechlens.themes import load_lexicon
