@@ -6,14 +6,13 @@ link reopens the same view.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
 from components.charts import LAST_CLICKED
 from components.header import render_header, render_notices
-from components.reader import render_reader, render_reader_heading
+from components.reader import reader_page, render_reader, render_reader_heading
 from components.share import (
     keep_fingerprint_in_url,
     render_presentation_exit,
@@ -22,12 +21,12 @@ from components.share import (
 )
 from components.sidebar import render_sidebar
 from components.views import render_sentiment, render_theme_frequencies, render_theme_map, render_word_cloud
-from speechlens.analysis import Analysis, analyze
+from components.corpus import render_corpus_actions, render_upload_result
 from speechlens.captions import export_filename
-from speechlens.corpus import DEFAULT_DATA_DIR, data_signature, load_default_lexicon, load_documents
+from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir
 from speechlens.evidence import evidence_items
 from speechlens.export import paragraph_table, to_csv_bytes
-from speechlens.filters import section_labels, select
+from speechlens.filters import select
 from speechlens.focus import focus_pids
 from speechlens.markup import escape_markdown
 from speechlens.summary import summarize
@@ -36,40 +35,48 @@ from speechlens.urlstate import PRESENT, parse_query
 st.set_page_config(page_title="SpeechLens", page_icon="🔎", layout="wide")
 
 
-@st.cache_resource(show_spinner="Reading and scoring the speech…", max_entries=4)
-def load_analysis(data_dir: str, signature: str) -> Analysis:  # noqa: ARG001 - signature keys the cache
-    """Parse and score every document once; filters only slice the result."""
-    path = Path(data_dir)
-    return analyze(load_documents(path), load_default_lexicon(path))
+# One corpus in memory at a time: the whole UN General Debate takes a few GB.
+@st.cache_resource(show_spinner="Opening the corpus…", max_entries=1)
+def load_corpus(data_dir: str, signature: str) -> Corpus:  # noqa: ARG001 - signature keys the cache
+    """Read the stored annotations once (nothing is re-scored); filters only slice the result."""
+    return open_corpus(Path(data_dir))
 
 
-def link_notices(analysis: Analysis) -> list[str]:
+def link_notices(corpus: Corpus) -> list[str]:
     """Notices about the opening link's parameters, shown on the session's first run only."""
     if st.session_state.get("_link_checked"):
         return []
     st.session_state["_link_checked"] = True
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    analysis = corpus.analysis
     _, notices = parse_query(
-        raw, theme_ids=analysis.lexicon.ids, sections=section_labels(analysis), fingerprint=analysis.fingerprint
+        raw, theme_ids=analysis.lexicon.ids, sections=corpus.sections, fingerprint=analysis.fingerprint,
+        corpus=corpus.choices,
     )
     return notices
 
 
 def main() -> None:
-    data_dir = Path(os.environ.get("SPEECHLENS_DATA_DIR", DEFAULT_DATA_DIR))
+    data_dir = default_data_dir()
     try:
-        analysis = load_analysis(str(data_dir), data_signature(data_dir))
+        if not is_speech_folder(data_dir):
+            prepare_data_dir(data_dir)  # a new store starts with the seed speech
+        corpus = load_corpus(str(data_dir), data_signature(data_dir))
     except (OSError, ValueError) as error:
         st.error(f"SpeechLens could not load its data from {escape_markdown(str(data_dir))}:\n\n{escape_markdown(str(error))}")
         st.stop()
 
-    notices = link_notices(analysis)
+    analysis = corpus.analysis
+    notices = link_notices(corpus)
     keep_fingerprint_in_url(analysis)
-    filters = render_sidebar(analysis)
+    with st.sidebar:
+        render_corpus_actions(corpus)
+    filters = render_sidebar(analysis, corpus.catalog, corpus.choices, corpus.sections)
     share_slot = st.sidebar.container()  # filled last, once every widget of the view has its value
     present = bool(st.session_state.get(PRESENT))
     render_presentation_mode(present)
-    selection = select(analysis, filters)
+    selection = select(analysis, filters, corpus.catalog)
+    render_upload_result()
     render_notices(notices)
     render_header(analysis, filters, summarize(analysis, selection))
 
@@ -87,10 +94,10 @@ def main() -> None:
     focus_cloud = render_word_cloud(analysis, selection)
 
     focus = focus_themes or focus_map or focus_sentiment or focus_cloud
-    pids = focus_pids(analysis, selection, focus)
+    pids = focus_pids(analysis, selection, focus, corpus.catalog)
     heading = "Paragraphs behind these numbers"
     if focus is not None:
-        heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, analysis.paragraphs['position'])}"
+        heading = f"Paragraphs {focus.describe(analysis.lexicon.labels, analysis.paragraphs['position'], corpus.document_labels)}"
     render_reader_heading(heading)
     with st.container(horizontal=True, key="reader_tools"):
         if focus is not None and st.button("Show all filtered paragraphs"):
@@ -104,7 +111,9 @@ def main() -> None:
             on_click="ignore",
             icon=":material/table:",
         )
-    render_reader(evidence_items(analysis, list(pids), filters.keyword), total=len(selection.paragraphs))
+    page = reader_page(len(pids))
+    items = evidence_items(analysis, list(pids[page]), filters.keyword, corpus.document_labels)
+    render_reader(items, count=len(pids), total=len(selection.paragraphs), page=page)
     render_presentation_exit(present)
     with share_slot:
         render_share_link(analysis, filters)

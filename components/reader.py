@@ -36,13 +36,31 @@ def render_reader_heading(heading: str) -> None:
     st.subheader(heading, anchor=False)
 
 
-def render_reader(items: Sequence[EvidenceItem], *, total: int) -> None:
-    """List ``items`` (already filtered and focused) with their labels, scores and highlights."""
+READER_PAGE = "reader_page"
+
+
+def reader_page(count: int) -> slice:
+    """The page of the ``count`` paragraphs to show; a page picker when there is more than one."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    if pages == 1:
+        st.session_state.pop(READER_PAGE, None)
+        return slice(0, count)
+    if st.session_state.get(READER_PAGE, 1) > pages:
+        st.session_state[READER_PAGE] = pages
+    page = st.number_input(
+        f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=READER_PAGE, width=160,
+    )
+    start = (int(page) - 1) * PAGE_SIZE
+    return slice(start, min(start + PAGE_SIZE, count))
+
+
+def render_reader(items: Sequence[EvidenceItem], *, count: int, total: int, page: slice) -> None:
+    """List ``items`` (one page of the ``count`` filtered and focused paragraphs) with labels, scores and highlights."""
     if not items:
         st.info("No paragraphs match. Clear the chart selection or loosen the filters.", icon="🔎")
         return
-    if len(items) > PAGE_SIZE:
-        st.caption(f"Showing the first {PAGE_SIZE} of {len(items)} paragraphs; narrow the filters to see others.")
+    if count > len(items):
+        st.caption(f"Paragraphs {page.start + 1:,}–{page.stop:,} of {count:,}, in reading order.")
     else:
-        st.caption(f"{len(items)} of {total} paragraphs.")
-    st.markdown("\n\n---\n\n".join(paragraph_markdown(item) for item in items[:PAGE_SIZE]))
+        st.caption(f"{count:,} of {total:,} paragraphs.")
+    st.markdown("\n\n---\n\n".join(paragraph_markdown(item) for item in items))

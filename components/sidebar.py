@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from speechlens import urlstate
 from speechlens.analysis import Analysis
 from speechlens.markup import escape_markdown
-from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_HINTS, Filters, section_labels
+from speechlens.catalog import CorpusChoices
+from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_HINTS, Filters
 
 ALL_SECTIONS = "All sections"
 
@@ -24,12 +26,59 @@ def _reset_filters() -> None:
     st.session_state[urlstate.SECTION] = ALL_SECTIONS
     st.session_state[urlstate.POSTS] = defaults.include_posts
     st.session_state[urlstate.REPEATS] = defaults.include_repeats
+    for key in (urlstate.DOCUMENT, urlstate.SPEAKER, urlstate.COUNTRY):
+        if key in st.session_state:
+            st.session_state[key] = []
+    if urlstate.YEAR in st.session_state and _YEAR_BOUNDS in st.session_state:
+        st.session_state[urlstate.YEAR] = st.session_state[_YEAR_BOUNDS]
 
 
-def render_sidebar(analysis: Analysis) -> Filters:
+_YEAR_BOUNDS = "_year_bounds"
+
+
+def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict:
+    """Document, country, speaker and year filters; drawn only when there is more than one document."""
+    values: dict = {"documents": (), "speakers": (), "countries": (), "years": None}
+    if len(catalog) < 2:
+        return values
+    st.header("Corpus")
+    labels = catalog["label"].to_dict()
+    values["documents"] = tuple(st.multiselect(
+        "Documents",
+        options=list(catalog.index),
+        format_func=lambda doc_id: labels.get(doc_id, doc_id),
+        key=urlstate.DOCUMENT,
+        bind="query-params",
+        placeholder=f"All {len(catalog):,} documents",
+        help="Show only these documents. Type to search by country, year or speaker.",
+    ))
+    if choices.countries:
+        values["countries"] = tuple(st.multiselect(
+            "Country or organisation", options=sorted(choices.countries, key=str.casefold),
+            key=urlstate.COUNTRY, bind="query-params", placeholder="All",
+        ))
+    if choices.speakers:
+        values["speakers"] = tuple(st.multiselect(
+            "Speaker", options=sorted(choices.speakers, key=str.casefold),
+            key=urlstate.SPEAKER, bind="query-params", placeholder="All",
+        ))
+    if choices.years is not None and choices.years[0] < choices.years[1]:
+        st.session_state[_YEAR_BOUNDS] = choices.years
+        low, high = st.slider(
+            "Years", min_value=choices.years[0], max_value=choices.years[1], value=choices.years, step=1,
+            key=urlstate.YEAR, bind="query-params",
+            help="Documents without a known date or year are left out once the range is narrowed.",
+        )
+        if (int(low), int(high)) != choices.years:
+            values["years"] = (int(low), int(high))
+    return values
+
+
+def render_sidebar(analysis: Analysis, catalog: pd.DataFrame, choices: CorpusChoices, sections: list[str]) -> Filters:
     """Draw the filters and return what they say, as a ``Filters`` value."""
     lexicon = analysis.lexicon
     with st.sidebar:
+        corpus = render_corpus_filters(catalog, choices)
         st.header("Filters")
         themes = st.multiselect(
             "Themes",
@@ -76,12 +125,14 @@ def render_sidebar(analysis: Analysis) -> Filters:
             max_chars=urlstate.MAX_KEYWORD_LENGTH,
             placeholder="e.g. Interpol",
         )
-        section = st.selectbox(
-            "Section",
-            options=[ALL_SECTIONS, *section_labels(analysis)],
-            key=urlstate.SECTION,
-            bind="query-params",
-        )
+        section = ALL_SECTIONS
+        if len(sections) > 1:
+            section = st.selectbox(
+                "Section",
+                options=[ALL_SECTIONS, *sections],
+                key=urlstate.SECTION,
+                bind="query-params",
+            )
         include_posts = st.checkbox(
             "Include embedded social-media posts", key=urlstate.POSTS, bind="query-params",
         )
@@ -110,4 +161,5 @@ def render_sidebar(analysis: Analysis) -> Filters:
         section=None if section == ALL_SECTIONS else section,
         include_posts=bool(include_posts),
         include_repeats=bool(include_repeats),
+        **corpus,
     )

@@ -95,6 +95,7 @@ def build_briefing(
     measure: str = "mentions",
     generated_on: str | None = None,
     link: str | None = None,
+    catalog: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained HTML page briefing the view ``filters`` selects.
 
@@ -103,7 +104,7 @@ def build_briefing(
     dashboard URL of the same view, shown when given.
     """
     column = measure_column(measure)
-    selection = select(analysis, filters)
+    selection = select(analysis, filters, catalog)
     sections = [
         masthead(analysis, selection, generated_on or format_date(date.today().isoformat()), link),
         headline_numbers(summarize(analysis, selection)),

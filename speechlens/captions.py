@@ -6,7 +6,7 @@ still says what it shows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from speechlens.filters import FULL_POLARITY, VOICE_LABELS, Filters
@@ -14,10 +14,16 @@ from speechlens.model import DocumentMeta
 from speechlens.sentiment import format_polarity
 
 
-def source_line(documents: Mapping[str, DocumentMeta]) -> str:
-    """Speaker, event, place and date, e.g. "Abdellatif Hammouchi, …, Marrakech, 24 Nov 2025"."""
+def source_line(documents: Mapping[str, DocumentMeta], years: tuple[int, int] | None = None) -> str:
+    """Speaker, event, place and date, e.g. "Abdellatif Hammouchi, …, Marrakech, 24 Nov 2025".
+
+    For several documents: how many, and their ``years`` when given ("153 documents, 1946–2024").
+    """
     if len(documents) != 1:
-        return f"{len(documents)} documents"
+        line = f"{len(documents):,} documents"
+        if years is not None:
+            line += f", {years[0]}" if years[0] == years[1] else f", {years[0]}–{years[1]}"
+        return line
     meta = next(iter(documents.values()))
     parts = [meta.speaker, meta.event, meta.place, format_date(meta.date)]
     line = ", ".join(part for part in parts if part) or meta.title
@@ -35,9 +41,21 @@ def format_date(iso: str) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def describe_filters(filters: Filters, theme_labels: Mapping[str, str]) -> str:
+def describe_filters(
+    filters: Filters, theme_labels: Mapping[str, str], document_labels: Mapping[str, str] | None = None
+) -> str:
     """The active filters in words; "all paragraphs" when nothing is filtered."""
     parts: list[str] = []
+    if filters.documents:
+        labels = [(document_labels or {}).get(d, d) for d in filters.documents]
+        parts.append(_listed("document", labels))
+    if filters.countries:
+        parts.append(_listed("country", filters.countries))
+    if filters.speakers:
+        parts.append(_listed("speaker", filters.speakers))
+    if filters.years is not None:
+        low, high = filters.years
+        parts.append(f"year {low}" if low == high else f"years {low}–{high}")
     if filters.themes:
         labels = [theme_labels.get(t, t) for t in filters.themes]
         joiner = " and " if filters.theme_mode == "all" else " or "
@@ -58,10 +76,16 @@ def describe_filters(filters: Filters, theme_labels: Mapping[str, str]) -> str:
     return "; ".join(parts) if parts else "all paragraphs"
 
 
+def _listed(noun: str, values: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(values[:limit])
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return f"{noun}: {shown}{more}"
+
+
 def coverage_line(shown: int, total: int) -> str:
     """How much of the speech a view covers, e.g. "12 of 17 paragraphs"."""
     noun = "paragraph" if total == 1 else "paragraphs"
-    return f"{shown} of {total} {noun}"
+    return f"{shown:,} of {total:,} {noun}"
 
 
 def chart_subtitle(
@@ -70,12 +94,15 @@ def chart_subtitle(
     theme_labels: Mapping[str, str],
     shown: int,
     total: int,
+    *,
+    years: tuple[int, int] | None = None,
+    document_labels: Mapping[str, str] | None = None,
 ) -> str:
     """Source on the first line; filters and coverage on the second."""
     return "\n".join(
         [
-            source_line(documents),
-            f"Showing {describe_filters(filters, theme_labels)} · {coverage_line(shown, total)}",
+            source_line(documents, years),
+            f"Showing {describe_filters(filters, theme_labels, document_labels)} · {coverage_line(shown, total)}",
         ]
     )
 

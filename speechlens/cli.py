@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from speechlens.analysis import Analysis, analyze
 from speechlens.briefing import BriefingError, build_briefing, html_to_pdf, write_briefing
 from speechlens.captions import coverage_line
-from speechlens.corpus import DEFAULT_DATA_DIR, THEMES_FILE, load_default_lexicon, load_documents
+from speechlens.corpus import DEFAULT_DATA_DIR, THEMES_FILE, Corpus, load_default_lexicon, load_documents, open_corpus
 from speechlens.export import EXPORT_COLUMNS, paragraph_table, write_table
 from speechlens.filters import Filters, section_labels, select
 from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
@@ -85,7 +85,8 @@ def add_brief_parser(commands) -> None:  # commands: the parser's subparsers
     brief.add_argument("--out", required=True, type=Path, help="the briefing file: .html, or .pdf (needs Chromium)")
     brief.add_argument("--link", metavar="URL", help="a dashboard link (full URL or query string) to take the filters from")
     brief.add_argument("--data-dir", type=Path, metavar="DIR",
-                       help="speeches and themes.toml (default: $SPEECHLENS_DATA_DIR, else the project's data/)")
+                       help="the data directory: a corpus store or a folder of speeches "
+                       "(default: $SPEECHLENS_DATA_DIR, else speechlens-data/ in the project)")
     view = brief.add_argument_group("filters (link parameter in brackets)")
     view.add_argument("--theme", action="append", metavar="ID", help="a theme id of themes.toml; repeat for several [theme]")
     view.add_argument("--match", metavar="any|all", help="paragraphs mention any (default) or all chosen themes [match]")
@@ -158,12 +159,12 @@ def view_link(link: str | None, filters: Filters, measure: str) -> str | None:
     return urlunsplit((scheme, netloc, path or "/", urlencode(pairs), ""))
 
 
-def load_analysis(data_dir: Path) -> Analysis:
-    documents = load_documents(data_dir)
-    lexicon = load_default_lexicon(data_dir)
-    if not documents:
-        raise ValueError(f"no speeches in {data_dir}: put a metadata .toml beside each .txt")
-    return analyze(documents, lexicon)
+def load_corpus(data_dir: Path | None) -> Corpus:
+    """The data directory's corpus: a store (created with the seed speech when new) or a folder of speeches."""
+    corpus = open_corpus(data_dir)
+    if corpus.analysis.paragraphs.empty:
+        raise ValueError(f"no speeches in {corpus.path}: add some with `python -m speechlens add`")
+    return corpus
 
 
 def run_brief(args: argparse.Namespace) -> int:
@@ -171,17 +172,22 @@ def run_brief(args: argparse.Namespace) -> int:
     if suffix not in BRIEF_SUFFIXES:
         print(f"error: --out must end in .html or .pdf, not “{args.out.name}”", file=sys.stderr)
         return 2
-    analysis = load_analysis(args.data_dir or Path(os.environ.get("SPEECHLENS_DATA_DIR", DEFAULT_DATA_DIR)))
+    corpus = load_corpus(args.data_dir)
+    analysis = corpus.analysis
     raw = {**link_parameters(args.link), **flag_parameters(args)}  # a flag replaces the link's values
-    filters, notices = parse_query(raw, theme_ids=analysis.lexicon.ids, sections=section_labels(analysis))
+    filters, notices = parse_query(
+        raw, theme_ids=analysis.lexicon.ids, sections=corpus.sections, corpus=corpus.choices,
+    )
     if notices:
         print("error: the dashboard would ignore part of this view; nothing was written:", file=sys.stderr)
         print("\n".join(f"  {notice}" for notice in notices), file=sys.stderr)
         return 2
     measure = raw.get(MEASURE, ["mentions"])[-1]
-    html_text = build_briefing(analysis, filters, measure=measure, link=view_link(args.link, filters, measure))
+    html_text = build_briefing(
+        analysis, filters, measure=measure, link=view_link(args.link, filters, measure), catalog=corpus.catalog,
+    )
     write_brief(html_text, args.out)
-    selection = select(analysis, filters)
+    selection = select(analysis, filters, corpus.catalog)
     print(f"wrote a briefing of {coverage_line(len(selection.paragraphs), selection.total_paragraphs)} to {args.out}")
     return 0
 
@@ -231,7 +237,7 @@ DEFAULT_BATCH = 250
 def add_store_parsers(commands) -> None:  # commands: the parser's subparsers
     def store_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--store", type=Path, metavar="DIR",
-                             help="the store directory (default: $SPEECHLENS_STORE_DIR, else speechlens-data/ "
+                             help="the store directory (default: $SPEECHLENS_DATA_DIR, else speechlens-data/ "
                              "in the project)")
 
     def wait_option(command: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,8 +35,13 @@ class EvidenceItem:
     highlights: tuple[tuple[int, int], ...]  # spans of theme terms and the search text
 
 
-def evidence_items(analysis: Analysis, pids: Sequence[int], keyword: str = "") -> list[EvidenceItem]:
-    """One item per pid, in the order given."""
+def evidence_items(
+    analysis: Analysis, pids: Sequence[int], keyword: str = "", document_labels: Mapping[str, str] | None = None
+) -> list[EvidenceItem]:
+    """One item per pid, in the order given; with several documents each label names its document.
+
+    ``document_labels`` (doc_id -> a readable name) replaces the doc_id in those labels.
+    """
     paragraphs = analysis.paragraphs
     matches = analysis.matches[analysis.matches["pid"].isin(pids)]
     spans_by_pid = {
@@ -56,7 +61,7 @@ def evidence_items(analysis: Analysis, pids: Sequence[int], keyword: str = "") -
                 doc_id=row["doc_id"],
                 kind=row["kind"],
                 text=row["text"],
-                label=_label(row, multi_document=len(analysis.documents) > 1),
+                label=_label(row, multi_document=len(analysis.documents) > 1, document_labels=document_labels),
                 scores=f"polarity {format_polarity(row['polarity'])} · subjectivity {row['subjectivity']:.2f}",
                 drivers=describe_drivers(tuple(Driver(p, v, 0.0) for p, v in row["drivers"])),
                 themes=tuple(labels.get(t, t) for t in row["themes"]),
@@ -67,10 +72,10 @@ def evidence_items(analysis: Analysis, pids: Sequence[int], keyword: str = "") -
     return items
 
 
-def _label(row: pd.Series, multi_document: bool) -> str:
+def _label(row: pd.Series, multi_document: bool, document_labels: Mapping[str, str] | None = None) -> str:
     parts = [f"¶{row['position']}"]
     if multi_document:
-        parts.insert(0, row["doc_id"])
+        parts.insert(0, (document_labels or {}).get(row["doc_id"], row["doc_id"]))
     if row["kind"] != "body":
         parts.append(KIND_NAMES[row["kind"]])
     parts.append(VOICE_NAMES.get(row["voice"], row["voice"]))

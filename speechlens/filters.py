@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from speechlens.analysis import Analysis, theme_mention_matrix
+from speechlens.catalog import build_catalog, matching_documents
 
 ThemeMode = Literal["any", "all"]
 THEME_MODES: tuple[ThemeMode, ...] = ("any", "all")
@@ -51,10 +52,19 @@ class Filters:
     section: str | None = None  # None: every section; else a label from section_labels()
     include_posts: bool = False
     include_repeats: bool = False
+    # Corpus filters: which documents (by doc_id, speaker, country, year range) are shown.
+    documents: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
 
     @property
     def is_default(self) -> bool:
         return self == Filters()
+
+    @property
+    def has_corpus_filter(self) -> bool:
+        return bool(self.documents or self.speakers or self.countries or self.years)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,11 +120,25 @@ def content_mask(analysis: Analysis, filters: Filters) -> pd.Series:
     return mask
 
 
-def select(analysis: Analysis, filters: Filters) -> Selection:
-    """Apply ``filters`` to the analysed corpus."""
+def select(analysis: Analysis, filters: Filters, catalog: pd.DataFrame | None = None) -> Selection:
+    """Apply ``filters`` to the analysed corpus.
+
+    ``catalog`` (see :func:`speechlens.catalog.build_catalog`) resolves the
+    speaker, country and year filters; without it they are built from the
+    documents' metadata.
+    """
     paragraphs = analysis.paragraphs
     base = content_mask(analysis, filters)
     mask = base.copy()
+
+    if filters.has_corpus_filter:
+        if catalog is None:
+            catalog = build_catalog(analysis.documents.values())
+        doc_ids = matching_documents(
+            catalog, documents=filters.documents, speakers=filters.speakers,
+            countries=filters.countries, years=filters.years,
+        )
+        mask &= paragraphs["doc_id"].isin(doc_ids)
 
     if filters.voice == "speaker":
         mask &= paragraphs["voice"].isin(SPEAKER_VOICES)

@@ -10,33 +10,54 @@ import numpy as np
 import pandas as pd
 
 from speechlens.analysis import Analysis
+from speechlens.catalog import build_catalog
 from speechlens.filters import Selection
+from speechlens.grouping import pids_in_groups
 
-FocusKind = Literal["theme", "paragraph", "word"]
+FocusKind = Literal["theme", "paragraph", "word", "document", "speaker", "country", "year"]
+GROUP_KINDS = ("document", "speaker", "country", "year")
+_GROUP_PHRASES = {"document": "of", "speaker": "by speaker", "country": "from", "year": "from"}
 
 
 @dataclass(frozen=True)
 class Focus:
-    """What the user clicked: a theme bar, paragraph dots, or a word of the cloud."""
+    """What the user clicked: a theme bar, paragraph dots, a word, or a group (document, year …)."""
 
     kind: FocusKind
-    values: tuple[str, ...]  # theme ids, pids (as text) or words
+    values: tuple[str, ...]  # theme ids, pids (as text), words, or group keys
 
-    def describe(self, theme_labels: Mapping[str, str], positions: Mapping[int, int] | pd.Series) -> str:
+    def describe(
+        self,
+        theme_labels: Mapping[str, str],
+        positions: Mapping[int, int] | pd.Series,
+        document_labels: Mapping[str, str] | None = None,
+    ) -> str:
         """In words, e.g. "mentioning Cybercrime" or "paragraph ¶7"; ``positions`` maps pid -> ¶."""
         if self.kind == "theme":
             return "mentioning " + " or ".join(theme_labels.get(v, v) for v in self.values)
         if self.kind == "word":
             return "containing " + " or ".join(f"“{v}”" for v in self.values)
+        if self.kind in GROUP_KINDS:
+            names = [(document_labels or {}).get(v, v) if self.kind == "document" else v for v in self.values]
+            return f"{_GROUP_PHRASES[self.kind]} " + " or ".join(names)
         numbers = sorted(positions.get(int(v), int(v)) for v in self.values)
         return "paragraph " + ", ".join(f"¶{n}" for n in numbers)
 
 
-def focus_pids(analysis: Analysis, selection: Selection, focus: Focus | None) -> np.ndarray:
-    """The pids of the selection that the focus points at (all of them without a focus)."""
+def focus_pids(
+    analysis: Analysis, selection: Selection, focus: Focus | None, catalog: pd.DataFrame | None = None
+) -> np.ndarray:
+    """The pids of the selection that the focus points at (all of them without a focus).
+
+    A group focus (document, speaker, country, year) needs the corpus ``catalog``.
+    """
     pids = selection.pids
     if focus is None or not focus.values:
         return pids
+    if focus.kind in GROUP_KINDS:
+        if catalog is None:
+            catalog = build_catalog(analysis.documents.values())
+        return pids_in_groups(selection, catalog, focus.kind, focus.values)
     if focus.kind == "theme":
         wanted = [v for v in focus.values if v in selection.mentions.columns]
         if not wanted:

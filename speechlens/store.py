@@ -105,7 +105,7 @@ __all__ = [
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STORE_DIR_ENV = "SPEECHLENS_STORE_DIR"
+STORE_DIR_ENV = "SPEECHLENS_DATA_DIR"
 DEFAULT_STORE_DIR = PROJECT_DIR / "speechlens-data"
 
 FORMAT = "speechlens-store"
@@ -273,7 +273,7 @@ class AddReport:
 
 
 def default_store_dir() -> Path:
-    """``$SPEECHLENS_STORE_DIR``, else ``speechlens-data/`` in the project directory."""
+    """``$SPEECHLENS_DATA_DIR``, else ``speechlens-data/`` in the project directory."""
     configured = os.environ.get(STORE_DIR_ENV, "").strip()
     return Path(configured) if configured else DEFAULT_STORE_DIR
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
+from speechlens.catalog import CorpusChoices
 from speechlens.filters import FULL_POLARITY, THEME_MODES, VOICE_CHOICES, Filters
 
 # Query-parameter names; each is also the widget key it is bound to.
@@ -26,10 +27,20 @@ REPEATS = "repeats"  # true | false
 MEASURE = "measure"  # how the theme-frequency chart counts; see MEASURE_CHOICES
 PRESENT = "present"  # true: presentation mode (no sidebar, no app chrome)
 FINGERPRINT = "fp"  # the data the link was made on; see analysis.data_fingerprint
+DOCUMENT = "doc"  # repeated: doc_ids
+SPEAKER = "speaker"  # repeated
+COUNTRY = "country"  # repeated: country or organisation
+YEAR = "year"  # two values: ?year=1990&year=2000
+COMPARE = "compare"  # how the comparison view groups paragraphs; see COMPARE_CHOICES
 
 PARAMETERS: tuple[str, ...] = (
     THEME, MATCH, VOICE, POLARITY, KEYWORD, SECTION, POSTS, REPEATS, MEASURE, PRESENT, FINGERPRINT,
+    DOCUMENT, SPEAKER, COUNTRY, YEAR, COMPARE,
 )
+
+# Link value of the comparison's grouping -> the catalogue column it groups by.
+COMPARE_CHOICES: dict[str, str] = {"document": "label", "speaker": "speaker", "country": "country", "year": "year"}
+DEFAULT_COMPARE = "document"
 
 # Link value of the theme-frequency measure -> the column it draws.
 MEASURE_CHOICES: dict[str, str] = {"mentions": "mentions", "rate": "per_1000_words", "paragraphs": "paragraphs"}
@@ -47,15 +58,18 @@ def parse_query(
     theme_ids: Sequence[str],
     sections: Iterable[str],
     fingerprint: str | None = None,
+    corpus: CorpusChoices | None = None,
 ) -> tuple[Filters, list[str]]:
     """Filters described by the query parameters, and a notice for each value ignored.
 
     With ``fingerprint`` (the data now shown), a link made on other data gets a
-    notice that its figures may differ.
+    notice that its figures may differ. ``corpus`` lists the documents,
+    speakers, countries and years the corpus filters may name.
     """
     filters = Filters()
     notices: list[str] = []
     sections = set(sections)
+    corpus = corpus or CorpusChoices()
 
     for name in raw:
         if name not in PARAMETERS and name not in _STREAMLIT_PARAMETERS:
@@ -117,6 +131,31 @@ def parse_query(
         if value is not None:
             filters = replace(filters, **{field: _BOOLEANS[value]})
 
+    for name, field, known, noun in (
+        (DOCUMENT, "documents", corpus.documents, "document"),
+        (SPEAKER, "speakers", corpus.speakers, "speaker"),
+        (COUNTRY, "countries", corpus.countries, "country or organisation"),
+    ):
+        values = _values(raw, name)
+        if values:
+            unknown = [v for v in values if v not in known]
+            if unknown:
+                notices.append(f"Ignored {noun}(s) not in this corpus: {', '.join(_quoted(unknown))}.")
+            filters = replace(filters, **{field: tuple(dict.fromkeys(v for v in values if v in known))})
+
+    years = _values(raw, YEAR)
+    if years:
+        bounds = _year_range(years, corpus.years)
+        if bounds is None:
+            span = f"between {corpus.years[0]} and {corpus.years[1]}" if corpus.years else "(this corpus has no dated documents)"
+            notices.append(
+                f"Ignored the year range in the link ({', '.join(_quoted(years))}): give two years {span}, earliest first."
+            )
+        elif bounds != corpus.years:
+            filters = replace(filters, years=bounds)
+
+    _choice(raw, COMPARE, tuple(COMPARE_CHOICES), notices)
+
     return filters, notices
 
 
@@ -138,6 +177,11 @@ def filters_to_query(filters: Filters) -> list[tuple[str, str]]:
         pairs.append((POSTS, "true"))
     if filters.include_repeats:
         pairs.append((REPEATS, "true"))
+    pairs.extend((DOCUMENT, doc_id) for doc_id in filters.documents)
+    pairs.extend((SPEAKER, speaker) for speaker in filters.speakers)
+    pairs.extend((COUNTRY, country) for country in filters.countries)
+    if filters.years is not None:
+        pairs.extend((YEAR, str(year)) for year in filters.years)
     return pairs
 
 
@@ -153,11 +197,14 @@ def view_link(
     measure: str = "mentions",
     present: bool = False,
     fingerprint: str = "",
+    compare: str = DEFAULT_COMPARE,
 ) -> str:
-    """The full link to a view: its filters, chart measure, presentation mode and data fingerprint."""
+    """The full link to a view: its filters, chart measure, grouping, presentation mode and data fingerprint."""
     pairs = filters_to_query(filters)
     if measure != "mentions":
         pairs.append((MEASURE, measure))
+    if compare != DEFAULT_COMPARE:
+        pairs.append((COMPARE, compare))
     if present:
         pairs.append((PRESENT, "true"))
     if fingerprint:
@@ -215,6 +262,18 @@ def _polarity_range(values: Sequence[str]) -> tuple[float, float] | None:
     except ValueError:
         return None
     if not (FULL_POLARITY[0] <= low <= high <= FULL_POLARITY[1]):
+        return None
+    return (low, high)
+
+
+def _year_range(values: Sequence[str], bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+    if len(values) != 2 or bounds is None:
+        return None
+    try:
+        low, high = (int(v) for v in values)
+    except ValueError:
+        return None
+    if not (bounds[0] <= low <= high <= bounds[1]):
         return None
     return (low, high)
 

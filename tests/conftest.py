@@ -15,6 +15,22 @@ SEED_TEXT = DATA_DIR / "interpol-ga93-hammouchi-2025.txt"
 SEED_META = DATA_DIR / "interpol-ga93-hammouchi-2025.toml"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory):
+    """Point the app (and every server a test starts) at a fresh store, never the project's own.
+
+    It is created with the seed speech on first use, as a new user's would be.
+    Tests that add or remove documents use their own directory instead.
+    """
+    if os.environ.get("SPEECHLENS_DATA_DIR"):
+        yield Path(os.environ["SPEECHLENS_DATA_DIR"])
+        return
+    path = tmp_path_factory.mktemp("speechlens-data") / "store"
+    os.environ["SPEECHLENS_DATA_DIR"] = str(path)
+    yield path
+    del os.environ["SPEECHLENS_DATA_DIR"]
+
+
 def require_chromium() -> None:
     """Skip without Chromium, unless SPEECHLENS_REQUIRE_BROWSER=1 (CI), where that is a failure."""
     if not Path(CHROMIUM).exists():

@@ -45,6 +45,10 @@ def values(array) -> list:
     return list(array)
 
 
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -165,7 +169,7 @@ def test_embedded_post_and_repeats_are_kept_out_by_default():
 def test_reset_returns_to_the_whole_speech():
     at = run_app({"theme": ["cybercrime"], "voice": "speaker"})
     assert shown_and_total(at)[0] < shown_and_total(at)[1]
-    at.button[0].click().run()
+    button(at, "Reset filters").click().run()
     shown, total = shown_and_total(at)
     assert shown == total
     assert at.multiselect(key="theme").value == []

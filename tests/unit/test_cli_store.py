@@ -128,7 +128,7 @@ def test_add_list_and_remove_the_seed_speech(store_dir):
 
 
 def test_the_store_directory_comes_from_the_environment(store_dir, tmp_path):
-    env = {**os.environ, "SPEECHLENS_STORE_DIR": str(store_dir)}
+    env = {**os.environ, "SPEECHLENS_DATA_DIR": str(store_dir)}
     assert run("add", str(SEED_TEXT), env=env).returncode == 0
     assert SEED_ID in run("list", env=env).stdout
     assert stored_ids(store_dir) == [SEED_ID]

@@ -134,9 +134,9 @@ def segment_dirs(store: Store) -> set[str]:
 
 
 def test_default_store_dir_is_the_project_folder_or_the_environment(monkeypatch, tmp_path):
-    monkeypatch.delenv("SPEECHLENS_STORE_DIR", raising=False)
+    monkeypatch.delenv("SPEECHLENS_DATA_DIR", raising=False)
     assert default_store_dir() == PROJECT_DIR / "speechlens-data"
-    monkeypatch.setenv("SPEECHLENS_STORE_DIR", str(tmp_path))
+    monkeypatch.setenv("SPEECHLENS_DATA_DIR", str(tmp_path))
     assert default_store_dir() == tmp_path
     assert Store().path == tmp_path
 

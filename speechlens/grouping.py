@@ -1,0 +1,74 @@
+"""Grouping paragraphs by document, speaker, country or year.
+
+When a view spans many documents, per-paragraph charts would pile thousands
+of points from different speeches onto one axis; they switch to one mark per
+document, or per year when there are too many documents to tell apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from speechlens.filters import Selection
+
+Level = Literal["paragraph", "document", "year"]
+GroupBy = Literal["document", "speaker", "country", "year"]
+GROUP_NOUNS: dict[str, str] = {"document": "document", "speaker": "speaker", "country": "country", "year": "year"}
+# Up to this many documents, charts show one mark per document; beyond it, one per year.
+MAX_DOCUMENTS_SHOWN = 40
+UNKNOWN = {"document": "", "speaker": "Speaker not given", "country": "Country not given", "year": "Year not known"}
+
+
+def chart_level(selection: Selection, catalog: pd.DataFrame) -> Level:
+    """How the along-the-text charts should draw this selection."""
+    doc_ids = selection.paragraphs["doc_id"].unique()
+    if len(doc_ids) <= 1:
+        return "paragraph"
+    if len(doc_ids) <= MAX_DOCUMENTS_SHOWN:
+        return "document"
+    years = catalog["year"].reindex(doc_ids)
+    return "year" if years.notna().any() else "document"
+
+
+def group_keys(selection: Selection, catalog: pd.DataFrame, by: GroupBy) -> pd.Series:
+    """pid -> the key of its group (a doc_id, speaker, country or year as text), for the selection's paragraphs.
+
+    Documents without the value get a readable "not given" key of their own.
+    """
+    doc_ids = selection.paragraphs["doc_id"]
+    if by == "document":
+        return doc_ids.astype(str).rename("group")
+    values = catalog[by]
+    if by == "year":
+        values = values.astype("string")
+    values = values.fillna("").astype(str).replace("", UNKNOWN[by])
+    return doc_ids.map(values).fillna(UNKNOWN[by]).astype(str).rename("group")
+
+
+def group_order(keys: pd.Series, catalog: pd.DataFrame, by: GroupBy) -> list[str]:
+    """The groups in reading order: documents as the corpus lists them, years ascending, names A–Z.
+
+    The "not known" group comes last.
+    """
+    present = set(keys.unique())
+    if by == "document":
+        return [doc_id for doc_id in catalog.index if doc_id in present]
+    unknown = UNKNOWN[by]
+    known = sorted(present - {unknown}, key=(int if by == "year" else str.casefold))
+    return known + ([unknown] if unknown in present else [])
+
+
+def group_labels(order: list[str], catalog: pd.DataFrame, by: GroupBy) -> dict[str, str]:
+    """Key -> the label a chart shows (a document's catalogue label; other keys as they are)."""
+    if by == "document":
+        labels = catalog["label"]
+        return {key: str(labels.get(key, key)) for key in order}
+    return {key: key for key in order}
+
+
+def pids_in_groups(selection: Selection, catalog: pd.DataFrame, by: GroupBy, keys: list[str] | tuple[str, ...]):
+    """The selection's pids whose group is one of ``keys`` (what a clicked group leads to)."""
+    grouped = group_keys(selection, catalog, by)
+    return grouped.index[grouped.isin(list(keys)).to_numpy()].to_numpy()
