@@ -20,7 +20,14 @@ from components.share import (
     render_share_link,
 )
 from components.sidebar import render_sidebar
-from components.views import render_sentiment, render_theme_frequencies, render_theme_map, render_word_cloud
+from components.views import (
+    render_comparison,
+    render_distinctive_terms,
+    render_sentiment,
+    render_theme_frequencies,
+    render_theme_map,
+    render_word_cloud,
+)
 from components.corpus import render_corpus_actions, render_upload_result
 from speechlens.captions import export_filename
 from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir
@@ -78,7 +85,7 @@ def main() -> None:
     selection = select(analysis, filters, corpus.catalog)
     render_upload_result()
     render_notices(notices)
-    render_header(analysis, filters, summarize(analysis, selection))
+    render_header(corpus, filters, summarize(analysis, selection))
 
     if selection.is_empty:
         st.info("No paragraphs match these filters. Loosen them, or press “Reset filters” in the sidebar.", icon="🔎")
@@ -88,12 +95,14 @@ def main() -> None:
         return
 
     # One chart per row: each is then wide enough to be pasted into a slide as it is.
-    focus_themes = render_theme_frequencies(analysis, selection)
-    focus_map = render_theme_map(analysis, selection)
-    focus_sentiment = render_sentiment(analysis, selection)
-    focus_cloud = render_word_cloud(analysis, selection)
+    focus_themes = render_theme_frequencies(corpus, selection)
+    focus_map = render_theme_map(corpus, selection)
+    focus_sentiment = render_sentiment(corpus, selection)
+    focus_cloud = render_word_cloud(corpus, selection)
+    focus_distinctive = render_distinctive_terms(corpus, selection)
+    focus_compare = render_comparison(corpus, selection)
 
-    focus = focus_themes or focus_map or focus_sentiment or focus_cloud
+    focus = focus_themes or focus_map or focus_sentiment or focus_cloud or focus_distinctive or focus_compare
     pids = focus_pids(analysis, selection, focus, corpus.catalog)
     heading = "Paragraphs behind these numbers"
     if focus is not None:

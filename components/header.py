@@ -9,7 +9,8 @@ import streamlit as st
 from speechlens.captions import describe_filters, source_line
 from speechlens.filters import Filters
 from speechlens.markup import escape_markdown
-from speechlens.analysis import Analysis
+from speechlens.catalog import year_bounds
+from speechlens.corpus import Corpus
 from speechlens.sentiment import format_polarity
 from speechlens.summary import Summary
 
@@ -24,20 +25,22 @@ def render_notices(notices: Sequence[str]) -> None:
         )
 
 
-def render_header(analysis: Analysis, filters: Filters, summary: Summary) -> None:
+def render_header(corpus: Corpus, filters: Filters, summary: Summary) -> None:
     """Title, source and the four headline numbers."""
+    analysis = corpus.analysis
     documents = analysis.documents
     if len(documents) == 1:
         meta = next(iter(documents.values()))
-        st.title(meta.title, anchor=False)
+        st.title(escape_markdown(meta.title), anchor=False)
         st.caption(escape_markdown(source_line(documents)) + (f" · {escape_markdown(meta.post)}" if meta.post else ""))
     else:
         st.title("SpeechLens", anchor=False)
-        st.caption(escape_markdown(source_line(documents)))
-    st.markdown("**Showing:** " + escape_markdown(describe_filters(filters, analysis.lexicon.labels)))
+        st.caption(escape_markdown(source_line(documents, year_bounds(corpus.catalog))))
+    described = describe_filters(filters, analysis.lexicon.labels, corpus.document_labels)
+    st.markdown("**Showing:** " + escape_markdown(described))
 
     shown, words, polarity, theme = st.columns([1, 1, 1, 3])
-    shown.metric("Paragraphs shown", f"{summary.shown} / {summary.total}")
+    shown.metric("Paragraphs shown", f"{summary.shown:,} / {summary.total:,}")
     words.metric("Words", f"{summary.words:,}")
     polarity.metric(
         "Mean polarity",

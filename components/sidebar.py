@@ -34,6 +34,11 @@ def _reset_filters() -> None:
 
 
 _YEAR_BOUNDS = "_year_bounds"
+_YEAR_TOUCHED = "_year_touched"
+
+
+def _touch_years() -> None:
+    st.session_state[_YEAR_TOUCHED] = True
 
 
 def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict:
@@ -42,15 +47,15 @@ def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict
     if len(catalog) < 2:
         return values
     st.header("Corpus")
-    labels = catalog["label"].to_dict()
+    # Listed by doc_id, not by a friendlier label: a bound widget puts what it displays in the
+    # link, and a doc_id stays the same when a document's metadata is corrected.
     values["documents"] = tuple(st.multiselect(
         "Documents",
         options=list(catalog.index),
-        format_func=lambda doc_id: labels.get(doc_id, doc_id),
         key=urlstate.DOCUMENT,
         bind="query-params",
         placeholder=f"All {len(catalog):,} documents",
-        help="Show only these documents. Type to search by country, year or speaker.",
+        help="Show only these documents (by their id; the Corpus button lists titles and speakers).",
     ))
     if choices.countries:
         values["countries"] = tuple(st.multiselect(
@@ -64,11 +69,18 @@ def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict
         ))
     if choices.years is not None and choices.years[0] < choices.years[1]:
         st.session_state[_YEAR_BOUNDS] = choices.years
+        # Streamlit's slider takes a reversed or fractional range from a link as it is, but the
+        # link notice says such a range is ignored: so it is, until the user moves the slider.
+        linked = st.query_params.get_all(urlstate.YEAR)
+        ignore_link = bool(linked) and urlstate.year_range(linked, choices.years) is None
+        ignore_link = ignore_link and not st.session_state.get(_YEAR_TOUCHED)
         low, high = st.slider(
             "Years", min_value=choices.years[0], max_value=choices.years[1], value=choices.years, step=1,
-            key=urlstate.YEAR, bind="query-params",
+            key=urlstate.YEAR, bind="query-params", on_change=_touch_years,
             help="Documents without a known date or year are left out once the range is narrowed.",
         )
+        if ignore_link or low > high:
+            return values
         if (int(low), int(high)) != choices.years:
             values["years"] = (int(low), int(high))
     return values

@@ -1,32 +1,46 @@
-"""The four charts of the dashboard, each with its own title and caption."""
+"""The dashboard's charts, each with its own title and caption.
+
+With one document the along-the-text charts draw every paragraph; with
+several they draw one mark per document, or per year (see
+:func:`speechlens.grouping.chart_level`), and a click still leads to the
+paragraphs behind the mark.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components.charts import render_chart
-from speechlens import figures
-from speechlens.analysis import Analysis
+from speechlens import corpus_figures, figures
+from speechlens.aggregates import sentiment_by_group, theme_rates_by_group
 from speechlens.captions import chart_subtitle, export_filename
+from speechlens.catalog import year_bounds
+from speechlens.compare import compare_groups
+from speechlens.corpus import Corpus
+from speechlens.distinctive import distinctive_terms
 from speechlens.filters import Selection, section_starts, theme_frequencies
 from speechlens.focus import Focus
-from speechlens.urlstate import MEASURE, MEASURE_CHOICES
+from speechlens.grouping import chart_level, group_keys, group_order
+from speechlens.urlstate import COMPARE, COMPARE_CHOICES, DEFAULT_COMPARE, MEASURE, MEASURE_CHOICES
 from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
-
-
-def _subtitle(analysis: Analysis, selection: Selection) -> str:
+def _subtitle(corpus: Corpus, selection: Selection) -> str:
+    doc_ids = selection.paragraphs["doc_id"].unique()
+    documents = {doc_id: corpus.analysis.documents[doc_id] for doc_id in doc_ids}
     return chart_subtitle(
-        analysis.documents, selection.filters, analysis.lexicon.labels,
+        documents or corpus.analysis.documents, selection.filters, corpus.analysis.lexicon.labels,
         len(selection.paragraphs), selection.total_paragraphs,
+        years=year_bounds(corpus.catalog.loc[doc_ids]) if len(doc_ids) > 1 else None,
+        document_labels=corpus.document_labels,
     )
 
 
-def _filename(chart: str, analysis: Analysis, selection: Selection) -> str:
-    return export_filename(chart, selection.filters, analysis.documents)
+def _filename(chart: str, corpus: Corpus, selection: Selection) -> str:
+    return export_filename(chart, selection.filters, corpus.analysis.documents)
 
 
-def render_theme_frequencies(analysis: Analysis, selection: Selection) -> Focus | None:
+def render_theme_frequencies(corpus: Corpus, selection: Selection) -> Focus | None:
+    analysis = corpus.analysis
     measure = st.segmented_control(
         "Measure",
         options=list(MEASURE_CHOICES),
@@ -39,36 +53,113 @@ def render_theme_frequencies(analysis: Analysis, selection: Selection) -> Focus 
     fig = figures.theme_frequency_figure(
         theme_frequencies(analysis, selection),
         measure=MEASURE_CHOICES[measure],
-        subtitle=_subtitle(analysis, selection),
+        subtitle=_subtitle(corpus, selection),
         highlight=selection.filters.themes,
     )
-    return render_chart(fig, key="chart_themes", filename=_filename("themes", analysis, selection), focus_kind="theme")
+    return render_chart(fig, key="chart_themes", filename=_filename("themes", corpus, selection), focus_kind="theme")
 
 
-def render_theme_map(analysis: Analysis, selection: Selection) -> Focus | None:
-    fig = figures.theme_map_figure(
-        selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=_subtitle(analysis, selection),
-        sections=section_starts(analysis, selection),
-    )
-    return render_chart(fig, key="chart_map", filename=_filename("theme-map", analysis, selection), focus_kind="paragraph")
+def render_theme_map(corpus: Corpus, selection: Selection) -> Focus | None:
+    analysis = corpus.analysis
+    level = chart_level(selection, corpus.catalog)
+    if level == "paragraph":
+        fig = figures.theme_map_figure(
+            selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=_subtitle(corpus, selection),
+            sections=section_starts(analysis, selection),
+        )
+    else:
+        keys = group_keys(selection, corpus.catalog, level)
+        fig = corpus_figures.group_theme_map_figure(
+            theme_rates_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
+            analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
+        )
+    return render_chart(fig, key="chart_map", filename=_filename("theme-map", corpus, selection), focus_kind=level)
 
 
-def render_sentiment(analysis: Analysis, selection: Selection) -> Focus | None:
-    fig = figures.sentiment_figure(
-        selection.paragraphs, analysis.lexicon, subtitle=_subtitle(analysis, selection),
-        sections=section_starts(analysis, selection),
-    )
-    return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", analysis, selection), focus_kind="paragraph")
+def render_sentiment(corpus: Corpus, selection: Selection) -> Focus | None:
+    analysis = corpus.analysis
+    level = chart_level(selection, corpus.catalog)
+    if level == "paragraph":
+        fig = figures.sentiment_figure(
+            selection.paragraphs, analysis.lexicon, subtitle=_subtitle(corpus, selection),
+            sections=section_starts(analysis, selection),
+        )
+    else:
+        keys = group_keys(selection, corpus.catalog, level)
+        fig = corpus_figures.group_sentiment_figure(
+            sentiment_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
+            analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
+        )
+    return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", corpus, selection), focus_kind=level)
 
+
+DISTINCTIVE_WORDS = 10  # per side: the chart then fits a slide
 
 # Placing words is the slowest step of a redraw; the same counts give the same cloud.
 _cached_cloud_layout = st.cache_data(max_entries=256, show_spinner=False)(lay_out_cloud)
 
 
-def render_word_cloud(analysis: Analysis, selection: Selection) -> Focus | None:
-    words = _cached_cloud_layout(*cloud_inputs(analysis, selection))
-    fig = word_cloud_figure(words, _subtitle(analysis, selection))
+def render_word_cloud(corpus: Corpus, selection: Selection) -> Focus | None:
+    words = _cached_cloud_layout(*cloud_inputs(corpus.analysis, selection))
+    fig = word_cloud_figure(words, _subtitle(corpus, selection))
     return render_chart(
-        fig, key="chart_cloud", filename=_filename("words", analysis, selection), focus_kind="word",
+        fig, key="chart_cloud", filename=_filename("words", corpus, selection), focus_kind="word",
         width="content",
     )
+
+
+def render_distinctive_terms(corpus: Corpus, selection: Selection) -> Focus | None:
+    """The words that set the selection apart from the rest of the corpus (only when there is a rest)."""
+    analysis = corpus.analysis
+    if len(analysis.documents) < 2:
+        return None
+    st.subheader("What sets this selection apart", anchor=False)
+    if len(selection.paragraphs) >= selection.total_paragraphs:
+        st.caption("Narrow the view (a document, country, year range, theme or search) to see which words "
+                   "set it apart from the rest of the corpus.")
+        return None
+    result = distinctive_terms(analysis.terms, selection.pids, _corpus_pids(corpus, selection),
+                               include_repeats=selection.filters.include_repeats, top=DISTINCTIVE_WORDS)
+    fig = corpus_figures.distinctive_terms_figure(result, subtitle=_subtitle(corpus, selection))
+    return render_chart(fig, key="chart_distinctive", filename=_filename("distinctive-words", corpus, selection),
+                        focus_kind="word")
+
+
+def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
+    """Groups of the selection side by side: theme profile per 1,000 words and the spread of sentiment."""
+    if len(corpus.analysis.documents) < 2:
+        return None
+    st.subheader("Compare", anchor=False)
+    by = st.segmented_control(
+        "Compare by", options=list(COMPARE_CHOICES), default=DEFAULT_COMPARE,
+        key=COMPARE, bind="query-params", required=True,
+        help="Each group's paragraphs among those shown; the groups with most words are drawn, the rest folded into “Other”.",
+    ) or DEFAULT_COMPARE
+    keys = group_keys(selection, corpus.catalog, by)
+    order = group_order(keys, corpus.catalog, by) if by == "year" else None
+    comparison = compare_groups(corpus.analysis, selection, keys, order=order)
+    subtitle = _subtitle(corpus, selection)
+    note = comparison.grouped.note
+    profile = corpus_figures.theme_profile_figure(
+        comparison.profile, corpus.analysis.lexicon, subtitle=subtitle, note=note, group_name=by,
+    )
+    focus = render_chart(profile, key="chart_compare_themes", filename=_filename(f"themes-by-{by}", corpus, selection),
+                         focus_kind=by)
+    spread = corpus_figures.sentiment_distribution_figure(
+        comparison.polarity, comparison.summary, subtitle=subtitle, note=note, group_name=by,
+    )
+    focus = render_chart(spread, key="chart_compare_sentiment",
+                         filename=_filename(f"sentiment-by-{by}", corpus, selection), focus_kind=by) or focus
+    grouped = comparison.grouped
+    if focus is not None and grouped.folded and grouped.other in focus.values:
+        # "Other" stands for the folded groups: lead to their paragraphs.
+        values = [v for v in focus.values if v != grouped.other] + [str(g) for g in grouped.folded]
+        focus = Focus(focus.kind, tuple(values))
+    return focus
+
+
+def _corpus_pids(corpus: Corpus, selection: Selection):
+    """The paragraphs the selection is compared with: every content paragraph of the corpus."""
+    from speechlens.filters import content_mask
+
+    return corpus.analysis.paragraphs.index[content_mask(corpus.analysis, selection.filters)].to_numpy()

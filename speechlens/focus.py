@@ -39,7 +39,8 @@ class Focus:
             return "containing " + " or ".join(f"“{v}”" for v in self.values)
         if self.kind in GROUP_KINDS:
             names = [(document_labels or {}).get(v, v) if self.kind == "document" else v for v in self.values]
-            return f"{_GROUP_PHRASES[self.kind]} " + " or ".join(names)
+            more = f" and {len(names) - 3} more" if len(names) > 4 else ""
+            return f"{_GROUP_PHRASES[self.kind]} " + " or ".join(names[:3] if more else names) + more
         numbers = sorted(positions.get(int(v), int(v)) for v in self.values)
         return "paragraph " + ", ".join(f"¶{n}" for n in numbers)
 

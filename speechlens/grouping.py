@@ -33,13 +33,15 @@ def chart_level(selection: Selection, catalog: pd.DataFrame) -> Level:
 
 
 def group_keys(selection: Selection, catalog: pd.DataFrame, by: GroupBy) -> pd.Series:
-    """pid -> the key of its group (a doc_id, speaker, country or year as text), for the selection's paragraphs.
+    """pid -> the key of its group, for the selection's paragraphs.
 
-    Documents without the value get a readable "not given" key of their own.
+    The key is what a chart shows: a document's catalogue label (unique), a
+    speaker, a country, or a year as text. Documents without the value get a
+    readable "not given" key of their own.
     """
     doc_ids = selection.paragraphs["doc_id"]
     if by == "document":
-        return doc_ids.astype(str).rename("group")
+        return doc_ids.map(catalog["label"]).fillna(doc_ids).astype(str).rename("group")
     values = catalog[by]
     if by == "year":
         values = values.astype("string")
@@ -54,18 +56,10 @@ def group_order(keys: pd.Series, catalog: pd.DataFrame, by: GroupBy) -> list[str
     """
     present = set(keys.unique())
     if by == "document":
-        return [doc_id for doc_id in catalog.index if doc_id in present]
+        return [label for label in catalog["label"] if label in present]
     unknown = UNKNOWN[by]
     known = sorted(present - {unknown}, key=(int if by == "year" else str.casefold))
     return known + ([unknown] if unknown in present else [])
-
-
-def group_labels(order: list[str], catalog: pd.DataFrame, by: GroupBy) -> dict[str, str]:
-    """Key -> the label a chart shows (a document's catalogue label; other keys as they are)."""
-    if by == "document":
-        labels = catalog["label"]
-        return {key: str(labels.get(key, key)) for key in order}
-    return {key: key for key in order}
 
 
 def pids_in_groups(selection: Selection, catalog: pd.DataFrame, by: GroupBy, keys: list[str] | tuple[str, ...]):

@@ -22,6 +22,7 @@ from speechlens.themes import Lexicon
 
 MAX_FIELD_LENGTH = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class UploadForm:
                 problems.append(f"{name.capitalize()} contains control characters.")
         if self.date:
             try:
+                if not _ISO_DATE.fullmatch(self.date):
+                    raise ValueError(self.date)
                 dt.date.fromisoformat(self.date)
             except ValueError:
                 problems.append(f"Date “{self.date}” is not a date of the form YYYY-MM-DD.")

@@ -145,7 +145,7 @@ def parse_query(
 
     years = _values(raw, YEAR)
     if years:
-        bounds = _year_range(years, corpus.years)
+        bounds = year_range(years, corpus.years)
         if bounds is None:
             span = f"between {corpus.years[0]} and {corpus.years[1]}" if corpus.years else "(this corpus has no dated documents)"
             notices.append(
@@ -266,7 +266,8 @@ def _polarity_range(values: Sequence[str]) -> tuple[float, float] | None:
     return (low, high)
 
 
-def _year_range(values: Sequence[str], bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+def year_range(values: Sequence[str], bounds: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Two whole years within ``bounds``, earliest first, as a link gives them; None otherwise."""
     if len(values) != 2 or bounds is None:
         return None
     try:

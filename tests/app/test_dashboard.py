@@ -54,7 +54,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def shown_and_total(at: AppTest) -> tuple[int, int]:
-    shown, total = metric(at, "Paragraphs shown").split(" / ")
+    shown, total = metric(at, "Paragraphs shown").replace(",", "").split(" / ")
     return int(shown), int(total)
 
 

@@ -224,3 +224,68 @@ def test_export_filename_is_a_safe_slug(keyword):
 def test_export_filename_keyword_slug(keyword, slug):
     name = export_filename("themes", Filters(keyword=keyword), SEED_DOCS)
     assert name == f"themes_{slug}_2025-11-24"
+
+
+# ----------------------------------------------------------------------------- corpus filters and several documents
+
+
+DOC_LABELS = {"br-2010": "Brazil · 2010 · Paulo Souza", "ke-2020": "Kenya · 2020 · Amina Odhiambo"}
+
+
+@pytest.mark.parametrize(
+    ("filters", "description"),
+    [
+        (Filters(documents=("br-2010",)), "document: Brazil · 2010 · Paulo Souza"),
+        (Filters(documents=("ke-2020", "br-2010")),
+         "document: Kenya · 2020 · Amina Odhiambo, Brazil · 2010 · Paulo Souza"),
+        (Filters(documents=("unlabelled",)), "document: unlabelled"),
+        (Filters(countries=("France",)), "country: France"),
+        (Filters(countries=("France", "Kenya", "Brazil")), "country: France, Kenya, Brazil"),
+        (Filters(countries=("France", "Kenya", "Brazil", "Chile", "Peru")),
+         "country: France, Kenya, Brazil and 2 more"),
+        (Filters(speakers=("Jeanne Martin",)), "speaker: Jeanne Martin"),
+        (Filters(years=(1999, 2005)), "years 1999–2005"),
+        (Filters(years=(2001, 2001)), "year 2001"),
+        (Filters(countries=("France",), years=(1999, 2005), themes=("cybercrime",), voice="speaker"),
+         f"country: France; years 1999–2005; theme: {LABELS['cybercrime']}; speaker's words only"),
+        (Filters(documents=("br-2010",), countries=("Brazil",), speakers=("Paulo Souza",), years=(2010, 2010)),
+         "document: Brazil · 2010 · Paulo Souza; country: Brazil; speaker: Paulo Souza; year 2010"),
+    ],
+    ids=["document", "documents", "unlabelled", "country", "three", "more", "speaker", "years", "one-year",
+         "with-others", "every-corpus-filter"],
+)
+def test_describe_corpus_filters(filters, description):
+    assert describe_filters(filters, LABELS, DOC_LABELS) == description
+
+
+def test_without_labels_a_document_is_named_by_its_id():
+    assert describe_filters(Filters(documents=("br-2010",)), LABELS) == "document: br-2010"
+
+
+@pytest.mark.parametrize(
+    ("count", "years", "line"),
+    [
+        (3, (1999, 2020), "3 documents, 1999–2020"),
+        (3, (2001, 2001), "3 documents, 2001"),
+        (3, None, "3 documents"),
+        (1200, (1946, 2024), "1,200 documents, 1946–2024"),
+    ],
+)
+def test_source_line_of_several_documents_with_their_years(count, years, line):
+    metas = [DocumentMeta(f"d{i}", f"Speech {i}") for i in range(count)]
+    assert source_line(docs(*metas), years) == line
+
+
+def test_source_line_of_one_document_ignores_the_years():
+    assert source_line(SEED_DOCS, (1999, 2020)) == source_line(SEED_DOCS)
+
+
+def test_chart_subtitle_of_a_corpus_view():
+    metas = [DocumentMeta(d, label) for d, label in DOC_LABELS.items()] + [DocumentMeta("x", "X")]
+    filters = Filters(documents=("br-2010",), years=(2010, 2020))
+    subtitle = chart_subtitle(docs(*metas), filters, LABELS, 3, 9, years=(1999, 2020), document_labels=DOC_LABELS)
+    assert subtitle == (
+        "3 documents, 1999–2020\n"
+        f"Showing {describe_filters(filters, LABELS, DOC_LABELS)} · {coverage_line(3, 9)}"
+    )
+    assert "Brazil · 2010 · Paulo Souza" in subtitle and "br-2010" not in subtitle

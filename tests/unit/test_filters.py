@@ -7,12 +7,14 @@ import re
 import pytest
 
 from speechlens.analysis import analyze
+from speechlens.catalog import build_catalog
 from speechlens.corpus import load_default_lexicon
 from speechlens.filters import OPENING_SECTION, POLARITY_TOLERANCE, Filters, section_labels, select, theme_frequencies
 from speechlens.model import DocumentMeta
 from speechlens.parsing import parse_document
 from speechlens.sentiment import format_polarity
 from tests.conftest import DATA_DIR, SEED_TEXT
+from tests.unit.test_catalog import EXTRAS, METAS, expected_matches, speech_documents
 
 # A short speech: a heading, a paragraph whose first sentence repeats an earlier
 # one (and names two themes), and a paragraph repeating the first word for word.
@@ -359,3 +361,89 @@ def test_frequencies_of_an_empty_selection(seed_analysis):
     table = theme_frequencies(seed_analysis, selection)
     assert len(table) == len(seed_analysis.theme_ids)
     assert (table["mentions"] == 0).all() and (table["per_1000_words"] == 0).all()
+
+
+# ----------------------------------------------------------------------------- corpus filters
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return analyze(speech_documents(), load_default_lexicon(DATA_DIR))
+
+
+@pytest.fixture(scope="module")
+def corpus_catalog():
+    return build_catalog(METAS, EXTRAS)
+
+
+def kept_documents(filters: Filters) -> list[str]:
+    """The doc_ids the corpus filters keep, worked out from the fixture's metadata."""
+    return expected_matches(filters.documents, filters.speakers, filters.countries, filters.years)
+
+
+CORPUS_FILTERS = [
+    Filters(documents=("br-2010",)),
+    Filters(documents=("ke-2020", "fr-1999")),
+    Filters(speakers=("Jeanne Martin",)),
+    Filters(countries=("France", "Brazil")),
+    Filters(years=(1999, 2005)),
+    Filters(years=(2010, 2020)),
+    Filters(countries=("France",), years=(2000, 2020)),
+    Filters(speakers=("Paulo Souza",), countries=("France",)),
+    Filters(documents=("no-such-doc",)),
+]
+
+
+@pytest.mark.parametrize("filters", CORPUS_FILTERS, ids=range(len(CORPUS_FILTERS)))
+def test_corpus_filters_keep_the_paragraphs_of_the_matching_documents(corpus, corpus_catalog, filters):
+    selection = select(corpus, filters, corpus_catalog)
+    everything = select(corpus, Filters(), corpus_catalog)
+    wanted = set(kept_documents(filters))
+    expected = [int(p) for p, doc_id in everything.paragraphs["doc_id"].items() if doc_id in wanted]
+    assert pids(selection) == expected
+    assert selection.total_paragraphs == everything.total_paragraphs  # "n / total" keeps the whole corpus
+    assert list(selection.mentions.index) == pids(selection)
+
+
+def test_corpus_filters_narrow_the_view_but_not_to_nothing(corpus, corpus_catalog):
+    everything = len(select(corpus, Filters(), corpus_catalog).paragraphs)
+    sizes = [len(select(corpus, f, corpus_catalog).paragraphs) for f in CORPUS_FILTERS]
+    assert sum(0 < size < everything for size in sizes) >= len(CORPUS_FILTERS) - 2
+
+
+def test_corpus_filters_combine_with_the_other_filters(corpus, corpus_catalog):
+    france = set(pids(select(corpus, Filters(countries=("France",)), corpus_catalog)))
+    cooperation = set(pids(select(corpus, Filters(themes=("cooperation",)), corpus_catalog)))
+    both = set(pids(select(corpus, Filters(countries=("France",), themes=("cooperation",)), corpus_catalog)))
+    assert both == france & cooperation
+    assert both and both != france and both != cooperation
+
+
+def test_a_year_range_needs_the_catalogue_for_years_from_extra_metadata(corpus, corpus_catalog):
+    filters = Filters(years=(1990, 2000))
+    with_catalog = select(corpus, filters, corpus_catalog)
+    assert set(with_catalog.paragraphs["doc_id"]) == {"fr-1999"}
+    # Built from the documents alone, the year-only speech has no year and the range leaves it out.
+    assert select(corpus, filters).is_empty
+
+
+def test_without_a_catalogue_dated_documents_are_still_filtered(corpus, corpus_catalog):
+    for filters in (Filters(countries=("Kenya",)), Filters(years=(2001, 2010)), Filters(speakers=("Paulo Souza",))):
+        assert pids(select(corpus, filters)) == pids(select(corpus, filters, corpus_catalog))
+
+
+@pytest.mark.parametrize(
+    ("filters", "has_corpus_filter"),
+    [
+        (Filters(), False),
+        (Filters(themes=("cybercrime",), voice="speaker", keyword="x"), False),
+        (Filters(documents=("a",)), True),
+        (Filters(speakers=("A",)), True),
+        (Filters(countries=("A",)), True),
+        (Filters(years=(2000, 2001)), True),
+    ],
+)
+def test_has_corpus_filter(filters, has_corpus_filter):
+    assert filters.has_corpus_filter is has_corpus_filter
+    assert filters.is_default is (filters == Filters())
+    assert Filters().is_default

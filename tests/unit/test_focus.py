@@ -6,8 +6,14 @@ import re
 
 import pytest
 
+from speechlens.analysis import analyze
+from speechlens.catalog import build_catalog
+from speechlens.corpus import load_default_lexicon
 from speechlens.filters import OPENING_SECTION, Filters, select
 from speechlens.focus import Focus, focus_pids
+from speechlens.grouping import group_keys
+from tests.conftest import DATA_DIR
+from tests.unit.test_catalog import EXTRAS, METAS, expected_year, speech_documents
 
 
 def pid_list(values) -> list[int]:
@@ -140,3 +146,97 @@ def test_describe(seed_analysis):
     )
     assert Focus("word", ("security",)).describe(labels, positions) == "containing “security”"
     assert Focus("paragraph", ("11", "0")).describe(labels, positions) == f"paragraph ¶{positions[0]}, ¶{positions[11]}"
+
+
+# ----------------------------------------------------------------------------- groups (document, speaker, country, year)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return analyze(speech_documents(), load_default_lexicon(DATA_DIR))
+
+
+@pytest.fixture(scope="module")
+def corpus_catalog():
+    return build_catalog(METAS, EXTRAS)
+
+
+def group_key(corpus, catalog, doc_id: str, kind: str) -> str:
+    """The key a chart hands over when the group of ``doc_id`` is clicked."""
+    return str(group_keys(select(corpus, Filters(documents=(doc_id,)), catalog), catalog, kind).iloc[0])
+
+
+# (kind, documents whose groups are clicked)
+GROUP_CLICKS = [
+    ("document", ("br-2010",)),
+    ("document", ("fr-2001", "ke-2020")),
+    ("speaker", ("fr-2001",)),  # Jeanne Martin, who also gave fr-1999
+    ("country", ("ke-2020",)),
+    ("country", ("br-2010", "fr-1999")),
+    ("year", ("fr-1999",)),  # the year comes from the extra metadata
+    ("year", ("fr-2001", "ke-2020")),
+]
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(themes=("cooperation",)), Filters(countries=("France",))])
+@pytest.mark.parametrize(("kind", "clicked"), GROUP_CLICKS, ids=lambda v: v if isinstance(v, str) else "+".join(v))
+def test_group_focus_keeps_the_paragraphs_of_the_clicked_groups(corpus, corpus_catalog, filters, kind, clicked):
+    keys = tuple(group_key(corpus, corpus_catalog, doc_id, kind) for doc_id in clicked)
+    selection = select(corpus, filters, corpus_catalog)
+    got = pid_list(focus_pids(corpus, selection, Focus(kind, keys), corpus_catalog))
+    doc_ids = selection.paragraphs["doc_id"]
+    meta = {m.doc_id: m for m in METAS}
+    if kind == "document":
+        wanted = set(clicked)
+    elif kind == "year":
+        wanted = {m.doc_id for m in METAS if expected_year(m) in {expected_year(meta[d]) for d in clicked}}
+    else:
+        values = {getattr(meta[d], kind) for d in clicked}
+        wanted = {m.doc_id for m in METAS if getattr(m, kind) in values}
+    assert got == [p for p in pid_list(selection.pids) if doc_ids[p] in wanted]
+
+
+def test_group_focus_narrows_the_whole_corpus(corpus, corpus_catalog):
+    selection = select(corpus, Filters(), corpus_catalog)
+    for kind, clicked in GROUP_CLICKS:
+        focus = Focus(kind, tuple(group_key(corpus, corpus_catalog, d, kind) for d in clicked))
+        assert 0 < len(focus_pids(corpus, selection, focus, corpus_catalog)) < len(selection.pids), focus
+
+
+def test_a_speaker_focus_spans_the_speakers_documents(corpus, corpus_catalog):
+    selection = select(corpus, Filters(), corpus_catalog)
+    got = focus_pids(corpus, selection, Focus("speaker", ("Jeanne Martin",)), corpus_catalog)
+    assert set(corpus.paragraphs.loc[got, "doc_id"]) == {"fr-2001", "fr-1999"}
+
+
+@pytest.mark.parametrize(
+    "focus", [Focus("country", ("Atlantis",)), Focus("document", ("gone",)), Focus("year", ("1800",))]
+)
+def test_group_focus_on_an_unknown_group_shows_nothing(corpus, corpus_catalog, focus):
+    selection = select(corpus, Filters(), corpus_catalog)
+    assert len(focus_pids(corpus, selection, focus, corpus_catalog)) == 0
+
+
+def test_group_focus_without_a_catalogue_uses_the_documents_metadata(corpus, corpus_catalog):
+    selection = select(corpus, Filters(), corpus_catalog)
+    focus = Focus("speaker", ("Paulo Souza",))
+    got = pid_list(focus_pids(corpus, selection, focus))
+    assert got and got == pid_list(focus_pids(corpus, selection, focus, corpus_catalog))
+
+
+@pytest.mark.parametrize(
+    ("focus", "labels", "description"),
+    [
+        (Focus("document", ("br-2010",)), {"br-2010": "Brazil · 2010 · Paulo Souza"},
+         "of Brazil · 2010 · Paulo Souza"),
+        (Focus("document", ("Brazil · 2010 · Paulo Souza",)), {"br-2010": "Brazil · 2010 · Paulo Souza"},
+         "of Brazil · 2010 · Paulo Souza"),  # a chart's key is already the label
+        (Focus("document", ("a", "b")), {"a": "Speech A"}, "of Speech A or b"),
+        (Focus("document", ("a",)), None, "of a"),
+        (Focus("speaker", ("Jeanne Martin",)), None, "by speaker Jeanne Martin"),
+        (Focus("country", ("France", "Kenya")), None, "from France or Kenya"),
+        (Focus("year", ("1999",)), {"1999": "not a document"}, "from 1999"),
+    ],
+)
+def test_describe_groups(focus, labels, description):
+    assert focus.describe({}, {}, labels) == description
