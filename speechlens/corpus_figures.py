@@ -381,7 +381,7 @@ def group_sentiment_figure(
 def _theme_panels(profile: pd.DataFrame, lexicon: Lexicon, groups: list, title: str, subtitle: str) -> go.Figure:
     """One bar panel per group, the themes in lexicon order in every panel, on one shared scale."""
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[_escape(_wrap(str(g), 26)) for g in groups])
+                        subplot_titles=[_wrap(str(g), 26) for g in groups])
     theme_labels = [wrap_label(theme.label) for theme in lexicon.themes]
     top = float(np.nanmax(profile["per_1000_words"].to_numpy(dtype=float), initial=0.0)) or 1.0
     for column, group in enumerate(groups, start=1):
@@ -456,8 +456,8 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
     _layout(fig, title, subtitle, height)
     fig.update_xaxes(
         range=[0, len(themes)], tickmode="array", tickvals=np.arange(len(themes)) + 0.5,
-        ticktext=[_wrap(theme.label, 13) for theme in lexicon.themes], tickfont={"size": 12},
-        showgrid=False, zeroline=False, title_text=None,
+        ticktext=[_escape(theme.label) for theme in lexicon.themes], tickfont={"size": 12},
+        tickangle=-40, automargin=True, showgrid=False, zeroline=False, title_text=None,
     )
     _group_axis(fig, labels, row_px, title=None, top_pad=1.3)
     fig.update_layout(barmode="overlay", bargap=0)
@@ -542,7 +542,7 @@ def _group_axis(fig: go.Figure, labels: Sequence[str], row_px: int, *, title: st
     step = max(1, math.ceil(MIN_LABEL_PX / max(row_px, 1)))
     positions = np.arange(len(labels))
     fig.update_yaxes(
-        tickmode="array", tickvals=positions[::step], ticktext=[_escape(_wrap(t, 28)) for t in labels[::step]],
+        tickmode="array", tickvals=positions[::step], ticktext=[_wrap(t, 28) for t in labels[::step]],
         range=[len(labels) - 0.5, -top_pad], autorange=False,
         tickfont={"size": 12 if step > 1 or len(labels) > 20 else 13},
         showgrid=False, zeroline=False, title_text=title, ticklabelstandoff=6,
@@ -550,8 +550,10 @@ def _group_axis(fig: go.Figure, labels: Sequence[str], row_px: int, *, title: st
 
 
 def _wrap(text: str, width: int) -> str:
-    """Like ``figures.wrap_label`` but never splits a word ("Internationa-l")."""
-    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+    """Escaped for Plotly and wrapped into lines, like ``figures.wrap_label``, but never splitting
+    a word ("Internationa-l"). Wrap first, escape after: wrapping escaped text could split "&amp;"."""
+    lines = textwrap.wrap(text, width=width, break_long_words=False) or [text]
+    return "<br>".join(_escape(line) for line in lines)
 
 
 def _groups_of(table: pd.DataFrame) -> list:
