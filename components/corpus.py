@@ -91,7 +91,8 @@ def _show_outcomes(outcomes) -> None:
 @st.dialog("Corpus", width="large")
 def corpus_dialog(corpus: Corpus) -> None:
     catalog = corpus.catalog
-    st.caption(f"{len(catalog):,} documents in {escape_markdown(str(corpus.path))}.")
+    noun = "document" if len(catalog) == 1 else "documents"
+    st.caption(f"{len(catalog):,} {noun} in {escape_markdown(str(corpus.path))}.")
     st.dataframe(
         catalog[["title", "speaker", "country", "year", "event"]].reset_index(),
         hide_index=True, width="stretch", height=320,

@@ -38,13 +38,16 @@ def build_catalog(metas: Iterable[DocumentMeta], extras: Mapping[str, Mapping[st
     extras = extras or {}
     rows = []
     for meta in metas:
-        year = document_year(meta, extras.get(meta.doc_id))
-        parts = [meta.country, "" if year is None else str(year), meta.speaker]
-        label = " · ".join(part for part in parts if part) if (meta.country or meta.speaker) else ""
+        extra = extras.get(meta.doc_id) or {}
+        year = document_year(meta, extra)
+        # Without a country name, the ISO 3166 code a UN file name gives (e.g. "UKR") stands in.
+        country = meta.country or str(extra.get("iso3", "")).strip()
+        parts = [country, "" if year is None else str(year), meta.speaker]
+        label = " · ".join(part for part in parts if part) if (country or meta.speaker) else ""
         label = label or meta.title or meta.doc_id
         rows.append({
             "doc_id": meta.doc_id, "title": meta.title, "speaker": meta.speaker, "post": meta.post,
-            "country": meta.country, "event": meta.event, "date": meta.date, "year": year,
+            "country": country, "event": meta.event, "date": meta.date, "year": year,
             "language": meta.language, "label": _shorten(label),
         })
     table = pd.DataFrame(rows, columns=["doc_id", *CATALOG_COLUMNS]).set_index("doc_id")

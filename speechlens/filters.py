@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from speechlens.analysis import Analysis, theme_mention_matrix
+from speechlens.analysis import Analysis
 from speechlens.catalog import build_catalog, matching_documents
 
 ThemeMode = Literal["any", "all"]
@@ -90,6 +90,45 @@ class Selection:
         return int(self.paragraphs[self.word_counts_column].sum())
 
 
+def mention_matrix(analysis: Analysis, pids: np.ndarray, include_repeats: bool) -> pd.DataFrame:
+    """Theme mentions per paragraph: rows ``pids`` (in that order), columns the lexicon's themes.
+
+    One ``np.bincount`` over the corpus's mentions, so it costs about the same
+    for a speech as for the whole UN General Debate.
+    """
+    theme_ids = list(analysis.theme_ids)
+    pids = np.asarray(pids, dtype=np.int64)
+    match_pids, codes, repeated = match_arrays(analysis)
+    size = int(max(match_pids.max(initial=-1), pids.max(initial=-1))) + 1
+    row_of = np.full(size, -1, dtype=np.int64)
+    row_of[pids] = np.arange(len(pids))
+    rows = row_of[match_pids]
+    keep = (rows >= 0) & (codes >= 0)
+    if not include_repeats:
+        keep &= ~repeated
+    cells = np.bincount(rows[keep] * len(theme_ids) + codes[keep], minlength=len(pids) * len(theme_ids))
+    counts = cells.reshape(len(pids), len(theme_ids)).astype(np.int64)
+    return pd.DataFrame(counts, index=pd.Index(pids, name="pid"), columns=pd.Index(theme_ids, name="theme"))
+
+
+_match_cache: list = []  # [(matches frame, (pid, theme code, repeated))]: the last corpus's
+
+
+def match_arrays(analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mentions as plain arrays (theme as its lexicon position), computed once per corpus."""
+    if _match_cache and _match_cache[0][0] is analysis.matches and _match_cache[0][1] == analysis.theme_ids:
+        return _match_cache[0][2]
+    matches = analysis.matches
+    codes = pd.Categorical(matches["theme"].to_numpy(dtype=object), categories=list(analysis.theme_ids)).codes
+    arrays = (
+        matches["pid"].to_numpy(dtype=np.int64),
+        np.asarray(codes, dtype=np.int64),
+        matches["repeated"].to_numpy(dtype=bool),
+    )
+    _match_cache[:] = [(matches, analysis.theme_ids, arrays)]
+    return arrays
+
+
 def section_labels(analysis: Analysis) -> list[str]:
     """The sections of the corpus in reading order, as the sidebar names them."""
     labels: list[str] = []
@@ -159,7 +198,7 @@ def select(analysis: Analysis, filters: Filters, catalog: pd.DataFrame | None = 
         wanted = "" if filters.section == OPENING_SECTION else filters.section
         mask &= paragraphs["section"] == wanted
 
-    mentions = theme_mention_matrix(analysis, paragraphs.index[mask].to_numpy(), filters.include_repeats)
+    mentions = mention_matrix(analysis, paragraphs.index[mask].to_numpy(), filters.include_repeats)
     known = [t for t in filters.themes if t in mentions.columns]
     if known:
         has_theme = mentions[known] > 0

@@ -142,7 +142,9 @@ def add_uploads(store: Store, lexicon: Lexicon, files: Sequence[tuple[str, bytes
         try:
             document, extra = document_from_upload(name, data, form, taken_ids=taken, many=len(files) > 1)
         except ValueError as error:
-            outcomes[index] = UploadOutcome(name, "refused", str(error))
+            message = str(error)
+            message = message[len(name) + 2:] if message.startswith(f"{name}: ") else message  # named once, by the outcome
+            outcomes[index] = UploadOutcome(name, "refused", message)
             continue
         taken.add(document.meta.doc_id)
         outcomes[index] = UploadOutcome(name, "added", "", document.meta.doc_id)  # settled below

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from speechlens.analysis import Analysis
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+
+from speechlens.analysis import Analysis
 
 from speechlens.cloud import STOPWORDS, CloudWord, cloud_figure, layout_cloud
 from speechlens.figures import NO_THEME_COLOR
-from speechlens.filters import Selection
+from speechlens.filters import Selection, match_arrays
 from speechlens.model import DocumentMeta
 from speechlens.text import tokenize
 
@@ -25,25 +28,67 @@ CLOUD_NOTE = (
 )
 
 MIN_WORD_LENGTH = 3
+CLOUD_MAX_WORDS = 80  # words a cloud draws at most (fewer when they no longer fit legibly)
 MIN_THEME_SHARE = 0.5  # of a word's occurrences that must be inside one theme's terms to colour it
 
 
-def selection_word_counts(analysis: Analysis, selection: Selection) -> Counter:
-    """Counts of the content words in the selected paragraphs.
+def selection_word_counts(analysis: Analysis, selection: Selection, top: int | None = None) -> Counter:
+    """Counts of the content words in the selected paragraphs (only the ``top`` most frequent, when given).
 
     Stopwords, numbers and the speakers' own names and titles are dropped: in a
-    press report they are everywhere and say nothing about the subject.
+    press report they are everywhere and say nothing about the subject. Ties
+    at the ``top`` boundary are broken alphabetically, as the cloud does.
     """
-    counts = analysis.terms.counts_for(selection.pids, selection.filters.include_repeats)
+    return _top_counts(analysis, _content_totals(analysis, selection, _selection_totals(analysis.terms, selection)), top)
+
+
+def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray) -> np.ndarray:
+    """``totals`` (occurrences of every vocabulary word) with zero for the words a cloud leaves out."""
+    terms = analysis.terms
+    totals = np.where(_content_words(terms), totals, 0)
     doc_ids = selection.paragraphs["doc_id"].unique()
-    excluded = STOPWORDS | speaker_words([analysis.documents[d] for d in doc_ids])
-    return Counter(
-        {
-            word: count
-            for word, count in counts.items()
-            if len(word) >= MIN_WORD_LENGTH and word not in excluded and not word.replace(".", "").isdigit()
-        }
+    metas = (analysis.documents[d] for d in doc_ids)
+    speakers = {(meta.speaker, meta.speaker_aliases): meta for meta in metas}.values()  # each speaker once
+    ids = terms.term_ids
+    totals[[ids[word] for word in speaker_words(speakers) if word in ids]] = 0
+    return totals
+
+
+def _selection_totals(terms, selection: Selection) -> np.ndarray:
+    if not len(terms.pid):
+        return np.zeros(len(terms.vocabulary), dtype=np.int64)
+    selected = np.zeros(int(max(terms.pid.max(), selection.pids.max(initial=-1))) + 1, dtype=bool)
+    selected[selection.pids] = True
+    mask = selected[terms.pid]
+    if not selection.filters.include_repeats:
+        mask &= ~terms.repeated
+    return np.bincount(terms.term[mask], weights=terms.count[mask], minlength=len(terms.vocabulary)).astype(np.int64)
+
+
+def _top_counts(analysis: Analysis, totals: np.ndarray, top: int | None) -> Counter:
+    nonzero = np.flatnonzero(totals)
+    if top is not None and len(nonzero) > top:
+        # Every word tied with the top-th count stays a candidate; the alphabetical tie-break picks among them.
+        threshold = np.partition(totals[nonzero], len(nonzero) - top)[len(nonzero) - top]
+        nonzero = nonzero[totals[nonzero] >= threshold]
+    vocabulary = analysis.terms.vocabulary
+    ranked = sorted(((vocabulary[i], int(totals[i])) for i in nonzero), key=lambda wc: (-wc[1], wc[0]))
+    return Counter(dict(ranked[:top] if top is not None else ranked))
+
+
+_content_cache: list = []  # [(term index, mask)]: the last corpus's
+
+
+def _content_words(terms) -> np.ndarray:
+    """Which vocabulary words a cloud may show: three letters or more, not a stopword, not a number."""
+    if _content_cache and _content_cache[0][0] is terms:
+        return _content_cache[0][1]
+    mask = np.fromiter(
+        (len(w) >= MIN_WORD_LENGTH and w not in STOPWORDS and not w.replace(".", "").isdigit() for w in terms.vocabulary),
+        dtype=bool, count=len(terms.vocabulary),
     )
+    _content_cache[:] = [(terms, mask)]
+    return mask
 
 
 def speaker_words(metas: Iterable[DocumentMeta]) -> frozenset[str]:
@@ -65,42 +110,77 @@ def _is_acronym(token: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def word_theme_colors(analysis: Analysis, selection: Selection) -> dict[str, str]:
+def word_theme_colors(
+    analysis: Analysis, selection: Selection, words: Iterable[str] | None = None
+) -> dict[str, str]:
     """Words used mostly inside one theme's terms, mapped to that theme's colour.
 
     A word is coloured when at least half of its occurrences in the selection
     fall inside matched terms of one theme ("cybercrime", or "crime" in
     "organized crime"). A common word that only sometimes appears in a theme
     phrase ("security" in "security cooperation") stays grey: colouring it
-    would claim the whole word for that theme.
+    would claim the whole word for that theme. ``words`` limits the answer to
+    those words (e.g. the ones a cloud draws).
     """
-    matches = analysis.matches
-    matches = matches[matches["pid"].isin(selection.pids)]
+    return _theme_colors(analysis, selection, _selection_totals(analysis.terms, selection), words)
+
+
+def _theme_colors(analysis: Analysis, selection: Selection, totals: np.ndarray, words: Iterable[str] | None) -> dict:
+    match_pids, theme_codes, repeated = match_arrays(analysis)
+    surface_codes, surface_tokens = _surface_arrays(analysis)
+    selected = np.zeros(int(max(match_pids.max(initial=-1), selection.pids.max(initial=-1))) + 1, dtype=bool)
+    selected[selection.pids] = True
+    keep = selected[match_pids] & (theme_codes >= 0)
     if not selection.filters.include_repeats:
-        matches = matches[~matches["repeated"]]
+        keep &= ~repeated
+    theme_ids = analysis.theme_ids
+    pairs = np.bincount(surface_codes[keep] * len(theme_ids) + theme_codes[keep])
+    wanted = None if words is None else set(words)
     votes: dict[str, Counter] = defaultdict(Counter)
-    for surface, theme in zip(matches["surface"], matches["theme"], strict=True):
-        for word in tokenize(surface):
-            votes[word.lower()][theme] += 1
-    occurrences = analysis.terms.counts_for(selection.pids, selection.filters.include_repeats)
-    order = {theme_id: i for i, theme_id in enumerate(analysis.theme_ids)}
+    for pair in np.flatnonzero(pairs):
+        surface, theme = divmod(int(pair), len(theme_ids))
+        for word in surface_tokens[surface]:
+            if wanted is None or word in wanted:
+                votes[word][theme_ids[theme]] += int(pairs[pair])
+    ids = analysis.terms.term_ids
+    order = {theme_id: i for i, theme_id in enumerate(theme_ids)}
     colors = analysis.lexicon.colors
     coloured = {}
     for word, tally in votes.items():
         theme = max(tally, key=lambda t: (tally[t], -order.get(t, 0)))
-        if tally[theme] >= MIN_THEME_SHARE * occurrences.get(word, 0):
+        occurrences = int(totals[ids[word]]) if word in ids else 0
+        if tally[theme] >= MIN_THEME_SHARE * occurrences:
             coloured[word] = colors[theme]
     return coloured
 
 
+_surface_cache: list = []  # [(matches frame, (code per mention, lower-cased tokens per code))]
+
+
+def _surface_arrays(analysis: Analysis) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Each mention's matched text as a code, and the lower-cased words of each distinct text."""
+    if _surface_cache and _surface_cache[0][0] is analysis.matches:
+        return _surface_cache[0][1]
+    codes, surfaces = pd.factorize(analysis.matches["surface"].to_numpy(dtype=object))
+    tokens = [tuple(token.lower() for token in tokenize(surface)) for surface in surfaces]
+    arrays = (np.asarray(codes, dtype=np.int64), tokens)
+    _surface_cache[:] = [(analysis.matches, arrays)]
+    return arrays
+
+
 def cloud_inputs(analysis: Analysis, selection: Selection) -> tuple[dict[str, int], dict[str, str]]:
-    """The word counts and word colours of a selection's cloud."""
-    return dict(selection_word_counts(analysis, selection)), word_theme_colors(analysis, selection)
+    """The counts and colours of the words a selection's cloud can draw (its CLOUD_MAX_WORDS most frequent)."""
+    totals = _selection_totals(analysis.terms, selection)
+    content = _content_totals(analysis, selection, totals)
+    counts = dict(_top_counts(analysis, content, CLOUD_MAX_WORDS))
+    return counts, _theme_colors(analysis, selection, totals, counts)
 
 
 def lay_out_cloud(counts: dict[str, int], colors: dict[str, str]) -> list[CloudWord]:
     """Place the words on the dashboard's canvas (the slow step; the same input gives the same cloud)."""
-    return layout_cloud(counts, colors, width=CLOUD_WIDTH, height=CLOUD_HEIGHT, default_color=NO_THEME_COLOR)
+    return layout_cloud(
+        counts, colors, width=CLOUD_WIDTH, height=CLOUD_HEIGHT, default_color=NO_THEME_COLOR, max_words=CLOUD_MAX_WORDS,
+    )
 
 
 def word_cloud_figure(words: list[CloudWord], subtitle: str) -> go.Figure:

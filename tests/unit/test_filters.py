@@ -9,7 +9,7 @@ import pytest
 from speechlens.analysis import analyze
 from speechlens.catalog import build_catalog
 from speechlens.corpus import load_default_lexicon
-from speechlens.filters import OPENING_SECTION, POLARITY_TOLERANCE, Filters, section_labels, select, theme_frequencies
+from speechlens.filters import OPENING_SECTION, POLARITY_TOLERANCE, Filters, section_labels, select, theme_frequencies, mention_matrix
 from speechlens.model import DocumentMeta
 from speechlens.parsing import parse_document
 from speechlens.sentiment import format_polarity
@@ -447,3 +447,20 @@ def test_has_corpus_filter(filters, has_corpus_filter):
     assert filters.has_corpus_filter is has_corpus_filter
     assert filters.is_default is (filters == Filters())
     assert Filters().is_default
+
+
+@pytest.mark.parametrize("include_repeats", [False, True])
+@pytest.mark.parametrize("which", ["all", "first-half", "reversed", "none"])
+def test_mention_matrix_counts_each_paragraphs_mentions_per_theme(synthetic, seed_analysis, which, include_repeats):
+    for analysis in (synthetic, seed_analysis):
+        everything = analysis.paragraphs.index.to_numpy()
+        pids = {"all": everything, "first-half": everything[: len(everything) // 2],
+                "reversed": everything[::-1], "none": everything[:0]}[which]
+        matrix = mention_matrix(analysis, pids, include_repeats)
+        assert list(matrix.index) == list(pids)
+        assert list(matrix.columns) == list(analysis.theme_ids)
+        matches = analysis.matches if include_repeats else analysis.matches[~analysis.matches["repeated"]]
+        for pid in pids:
+            expected = matches[matches["pid"] == pid]["theme"].value_counts()
+            row = matrix.loc[pid]
+            assert row[row > 0].to_dict() == expected.to_dict()

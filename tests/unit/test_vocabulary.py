@@ -9,7 +9,7 @@ import pytest
 
 from speechlens.cloud import STOPWORDS
 from speechlens.filters import OPENING_SECTION, Filters, select
-from speechlens.vocabulary import selection_word_counts, speaker_words, word_theme_colors
+from speechlens.vocabulary import CLOUD_MAX_WORDS, cloud_inputs, selection_word_counts, speaker_words, word_theme_colors
 
 TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
@@ -179,3 +179,20 @@ def test_colours_follow_the_selection(seed_analysis):
     colors = word_theme_colors(seed_analysis, last_section)
     assert "women" in colors
     assert "extremism" not in colors  # named only in another section
+
+
+@pytest.mark.parametrize("top", [1, 5, 30])
+def test_top_words_are_the_most_frequent_with_ties_broken_alphabetically(seed_analysis, default_counts, top):
+    ranked = sorted(default_counts.items(), key=lambda wc: (-wc[1], wc[0]))
+    counts = selection_word_counts(seed_analysis, select(seed_analysis, Filters()), top=top)
+    assert list(counts.items()) == ranked[:top]
+
+
+def test_the_cloud_gets_the_words_it_can_draw_with_their_colours(seed_analysis, default_counts):
+    selection = select(seed_analysis, Filters())
+    counts, colors = cloud_inputs(seed_analysis, selection)
+    ranked = sorted(default_counts.items(), key=lambda wc: (-wc[1], wc[0]))
+    assert list(counts.items()) == ranked[:CLOUD_MAX_WORDS]
+    every_colour = word_theme_colors(seed_analysis, selection)
+    assert colors == {word: colour for word, colour in every_colour.items() if word in counts}
+    assert colors, "some drawn words belong to a theme"
