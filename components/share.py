@@ -33,11 +33,12 @@ def render_share_link(analysis: Analysis, filters: Filters) -> None:
         measure=st.session_state.get(urlstate.MEASURE) or "mentions",
         present=bool(st.session_state.get(urlstate.PRESENT)),
         fingerprint=analysis.fingerprint,
+        compare=st.session_state.get(urlstate.COMPARE) or urlstate.DEFAULT_COMPARE,
     )
     with st.popover("Copy link to this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
         st.caption(
-            "The link keeps every filter, the chart measure and presentation mode. "
+            "The link keeps every filter, the chart measure, the comparison's grouping and presentation mode. "
             f"It also carries the data's fingerprint ({analysis.fingerprint}): if the speech or the "
             "themes file changes, whoever opens it is told that the figures may differ."
         )

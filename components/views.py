@@ -119,7 +119,8 @@ def render_distinctive_terms(corpus: Corpus, selection: Selection) -> Focus | No
                    "set it apart from the rest of the corpus.")
         return None
     result = distinctive_terms(analysis.terms, selection.pids, _corpus_pids(corpus, selection),
-                               include_repeats=selection.filters.include_repeats, top=DISTINCTIVE_WORDS)
+                               include_repeats=selection.filters.include_repeats, top=DISTINCTIVE_WORDS,
+                               excluded=corpus.speaker_words)
     fig = corpus_figures.distinctive_terms_figure(result, subtitle=_subtitle(corpus, selection))
     return render_chart(fig, key="chart_distinctive", filename=_filename("distinctive-words", corpus, selection),
                         focus_kind="word")
@@ -130,6 +131,9 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
     if len(corpus.analysis.documents) < 2:
         return None
     st.subheader("Compare", anchor=False)
+    if selection.paragraphs["doc_id"].nunique() < 2:
+        st.caption("The paragraphs shown come from one document: choose two or more to compare them.")
+        return None
     by = st.segmented_control(
         "Compare by", options=list(COMPARE_CHOICES), default=DEFAULT_COMPARE,
         key=COMPARE, bind="query-params", required=True,

@@ -24,6 +24,7 @@ from speechlens.model import Document
 from speechlens.parsing import load_document
 from speechlens.store import MANIFEST, AddReport, Store, StoreError, default_store_dir
 from speechlens.themes import Lexicon, load_lexicon
+from speechlens.vocabulary import speaker_words
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"  # the bundled seed speech and the default themes file
@@ -130,6 +131,12 @@ class Corpus:
     @cached_property
     def document_labels(self) -> dict[str, str]:
         return self.catalog["label"].to_dict()
+
+    @cached_property
+    def speaker_words(self) -> frozenset[str]:
+        """The words of every speaker's name (left out of word lists, as the word cloud does)."""
+        metas = self.analysis.documents.values()
+        return speaker_words({(meta.speaker, meta.speaker_aliases): meta for meta in metas}.values())
 
 
 def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_DIR) -> Corpus:

@@ -381,3 +381,51 @@ def test_hostile_metadata_is_shown_as_text(tmp_path, monkeypatch, speeches, quer
         assert not any(raw in text for raw in RAW), text
     shown = " ".join(texts)
     assert "&lt;script&gt;" in shown or "&lt;img" in shown  # the metadata is displayed, escaped
+
+
+# ----------------------------------------------------------------------------- the corpus charts
+
+
+def chart_titles(at) -> list[str]:
+    from tests.app.test_dashboard import figures
+
+    return list(figures(at))
+
+
+def test_several_documents_are_charted_one_row_per_document(corpus_app):
+    at = run_app()
+    titles = chart_titles(at)
+    assert "Where each theme comes up, by document: mentions per 1,000 words" in titles
+    assert "Sentiment by document: mean polarity of the paragraphs" in titles
+    assert not any(title.startswith("Sentiment per paragraph") for title in titles)
+    from tests.app.test_dashboard import figures
+
+    sentiment = figures(at)["Sentiment by document: mean polarity of the paragraphs"]
+    rows = {str(point[0]) for trace in sentiment.data for point in trace.customdata}
+    assert rows == set(LABELS.values())  # every document, by the label the sidebar and reader use
+
+
+def test_one_document_of_the_corpus_is_charted_paragraph_by_paragraph(corpus_app):
+    at = run_app({"doc": [METAS[0].doc_id]})
+    titles = chart_titles(at)
+    assert any(title.startswith("Sentiment per paragraph") for title in titles)
+    assert not any("by document" in title for title in titles)
+    assert any("choose two or more to compare" in c.value for c in at.caption)
+
+
+def test_distinctive_words_appear_once_the_view_is_narrower_than_the_corpus(corpus_app):
+    whole = run_app()
+    assert "Words that set this selection apart from the rest of the corpus" not in chart_titles(whole)
+    assert any("Narrow the view" in c.value for c in whole.caption)
+    narrowed = run_app({"country": ["Kenya"]})
+    assert "Words that set this selection apart from the rest of the corpus" in chart_titles(narrowed)
+
+
+@pytest.mark.parametrize("by", ["document", "speaker", "country", "year"])
+def test_compare_groups_the_paragraphs_as_asked_and_the_link_keeps_it(corpus_app, by):
+    at = run_app({"compare": by})
+    assert not at.exception and not at.warning
+    titles = chart_titles(at)
+    assert f"Themes by {by}: mentions per 1,000 words" in titles
+    assert any(title.startswith(f"Sentiment by {by}:") for title in titles)
+    assert (f"compare={by}" in share_link(at)) == (by != "document")
