@@ -59,7 +59,9 @@ def upload_dialog(corpus: Corpus) -> None:
         date=date.isoformat() if date else "", language=language, source_type=source_type,
     )
     try:
-        report = add_uploads(corpus.store, corpus.analysis.lexicon, [(f.name, f.getvalue()) for f in files], form)
+        noun = "file" if len(files) == 1 else "files"
+        with st.spinner(f"Reading, parsing and scoring {len(files)} {noun}…"):
+            report = add_uploads(corpus.store, corpus.analysis.lexicon, [(f.name, f.getvalue()) for f in files], form)
     except (StoreError, OSError) as error:
         st.error(f"Nothing was added: {escape_markdown(str(error))}")
         return
