@@ -8,6 +8,8 @@ paragraphs behind the mark.
 
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
 
 from components.charts import render_chart
@@ -24,7 +26,17 @@ from speechlens.grouping import chart_level, group_keys, group_order
 from speechlens.urlstate import COMPARE, COMPARE_CHOICES, DEFAULT_COMPARE, MEASURE, MEASURE_CHOICES
 from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
+_subtitles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # selection -> its charts' subtitle
+
+
 def _subtitle(corpus: Corpus, selection: Selection) -> str:
+    """Every chart of a view shares it; on a whole corpus it takes a while, so once per selection."""
+    if selection not in _subtitles:
+        _subtitles[selection] = _describe(corpus, selection)
+    return _subtitles[selection]
+
+
+def _describe(corpus: Corpus, selection: Selection) -> str:
     doc_ids = selection.paragraphs["doc_id"].unique()
     documents = {doc_id: corpus.analysis.documents[doc_id] for doc_id in doc_ids}
     return chart_subtitle(
@@ -40,7 +52,6 @@ def _filename(chart: str, corpus: Corpus, selection: Selection) -> str:
 
 
 def render_theme_frequencies(corpus: Corpus, selection: Selection) -> Focus | None:
-    analysis = corpus.analysis
     measure = st.segmented_control(
         "Measure",
         options=list(MEASURE_CHOICES),
@@ -50,46 +61,63 @@ def render_theme_frequencies(corpus: Corpus, selection: Selection) -> Focus | No
         required=True,
         help="mentions: how often; rate: mentions per 1,000 words; paragraphs: how many paragraphs mention it.",
     ) or "mentions"
-    fig = figures.theme_frequency_figure(
-        theme_frequencies(analysis, selection),
-        measure=MEASURE_CHOICES[measure],
-        subtitle=_subtitle(corpus, selection),
-        highlight=selection.filters.themes,
-    )
+    fig = _figure("themes", corpus, selection, measure)
     return render_chart(fig, key="chart_themes", filename=_filename("themes", corpus, selection), focus_kind="theme")
 
 
-def render_theme_map(corpus: Corpus, selection: Selection) -> Focus | None:
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_figure(chart: str, option: str, fingerprint: str, filters, _corpus: Corpus, _selection: Selection):
+    """A chart of a view, built once per data version, filters and chart option.
+
+    The filters and the data's fingerprint decide the selection, so they key the
+    cache; the corpus and the selection themselves are not hashed. Going back
+    to a view, or a rerun that changes no filter (a click, the page of the
+    reader), then costs no rebuilding.
+    """
+    return _BUILDERS[chart](_corpus, _selection, option)
+
+
+def _figure(chart: str, corpus: Corpus, selection: Selection, option: str = ""):
+    return _cached_figure(chart, option, corpus.analysis.fingerprint, selection.filters, corpus, selection)
+
+
+def _build_theme_map(corpus: Corpus, selection: Selection, level: str):
     analysis = corpus.analysis
-    level = chart_level(selection, corpus.catalog)
     if level == "paragraph":
-        fig = figures.theme_map_figure(
+        return figures.theme_map_figure(
             selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=_subtitle(corpus, selection),
             sections=section_starts(analysis, selection),
         )
-    else:
-        keys = group_keys(selection, corpus.catalog, level)
-        fig = corpus_figures.group_theme_map_figure(
-            theme_rates_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
-            analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
+    keys = group_keys(selection, corpus.catalog, level)
+    return corpus_figures.group_theme_map_figure(
+        theme_rates_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
+        analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
+    )
+
+
+def _build_sentiment(corpus: Corpus, selection: Selection, level: str):
+    analysis = corpus.analysis
+    if level == "paragraph":
+        return figures.sentiment_figure(
+            selection.paragraphs, analysis.lexicon, subtitle=_subtitle(corpus, selection),
+            sections=section_starts(analysis, selection),
         )
+    keys = group_keys(selection, corpus.catalog, level)
+    return corpus_figures.group_sentiment_figure(
+        sentiment_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
+        analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
+    )
+
+
+def render_theme_map(corpus: Corpus, selection: Selection) -> Focus | None:
+    level = chart_level(selection, corpus.catalog)
+    fig = _figure("theme-map", corpus, selection, level)
     return render_chart(fig, key="chart_map", filename=_filename("theme-map", corpus, selection), focus_kind=level)
 
 
 def render_sentiment(corpus: Corpus, selection: Selection) -> Focus | None:
-    analysis = corpus.analysis
     level = chart_level(selection, corpus.catalog)
-    if level == "paragraph":
-        fig = figures.sentiment_figure(
-            selection.paragraphs, analysis.lexicon, subtitle=_subtitle(corpus, selection),
-            sections=section_starts(analysis, selection),
-        )
-    else:
-        keys = group_keys(selection, corpus.catalog, level)
-        fig = corpus_figures.group_sentiment_figure(
-            sentiment_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
-            analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
-        )
+    fig = _figure("sentiment", corpus, selection, level)
     return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", corpus, selection), focus_kind=level)
 
 
@@ -99,9 +127,13 @@ DISTINCTIVE_WORDS = 10  # per side: the chart then fits a slide
 _cached_cloud_layout = st.cache_data(max_entries=256, show_spinner=False)(lay_out_cloud)
 
 
-def render_word_cloud(corpus: Corpus, selection: Selection) -> Focus | None:
+def _build_word_cloud(corpus: Corpus, selection: Selection, _: str):
     words = _cached_cloud_layout(*cloud_inputs(corpus.analysis, selection))
-    fig = word_cloud_figure(words, _subtitle(corpus, selection))
+    return word_cloud_figure(words, _subtitle(corpus, selection))
+
+
+def render_word_cloud(corpus: Corpus, selection: Selection) -> Focus | None:
+    fig = _figure("words", corpus, selection)
     return render_chart(
         fig, key="chart_cloud", filename=_filename("words", corpus, selection), focus_kind="word",
         width="content",
@@ -118,10 +150,7 @@ def render_distinctive_terms(corpus: Corpus, selection: Selection) -> Focus | No
         st.caption("Narrow the view (a document, country, year range, theme or search) to see which words "
                    "set it apart from the rest of the corpus.")
         return None
-    result = distinctive_terms(analysis.terms, selection.pids, _corpus_pids(corpus, selection),
-                               include_repeats=selection.filters.include_repeats, top=DISTINCTIVE_WORDS,
-                               excluded=corpus.speaker_words)
-    fig = corpus_figures.distinctive_terms_figure(result, subtitle=_subtitle(corpus, selection))
+    fig = _figure("distinctive-words", corpus, selection)
     return render_chart(fig, key="chart_distinctive", filename=_filename("distinctive-words", corpus, selection),
                         focus_kind="word")
 
@@ -139,27 +168,58 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
         key=COMPARE, bind="query-params", required=True,
         help="Each group's paragraphs among those shown; the groups with most words are drawn, the rest folded into “Other”.",
     ) or DEFAULT_COMPARE
+    profile, spread, other, folded = _figure("compare", corpus, selection, by)
+    focus = render_chart(profile, key="chart_compare_themes", filename=_filename(f"themes-by-{by}", corpus, selection),
+                         focus_kind=by)
+    focus = render_chart(spread, key="chart_compare_sentiment",
+                         filename=_filename(f"sentiment-by-{by}", corpus, selection), focus_kind=by) or focus
+    if focus is not None and folded and other in focus.values:
+        # "Other" stands for the folded groups: lead to their paragraphs.
+        values = [v for v in focus.values if v != other] + list(folded)
+        focus = Focus(focus.kind, tuple(values))
+    return focus
+
+
+def _build_comparison(corpus: Corpus, selection: Selection, by: str):
+    """The two comparison charts, and the folded groups "Other" stands for."""
     keys = group_keys(selection, corpus.catalog, by)
     order = group_order(keys, corpus.catalog, by) if by == "year" else None
     comparison = compare_groups(corpus.analysis, selection, keys, order=order)
     subtitle = _subtitle(corpus, selection)
-    note = comparison.grouped.note
-    profile = corpus_figures.theme_profile_figure(
-        comparison.profile, corpus.analysis.lexicon, subtitle=subtitle, note=note, group_name=by,
-    )
-    focus = render_chart(profile, key="chart_compare_themes", filename=_filename(f"themes-by-{by}", corpus, selection),
-                         focus_kind=by)
-    spread = corpus_figures.sentiment_distribution_figure(
-        comparison.polarity, comparison.summary, subtitle=subtitle, note=note, group_name=by,
-    )
-    focus = render_chart(spread, key="chart_compare_sentiment",
-                         filename=_filename(f"sentiment-by-{by}", corpus, selection), focus_kind=by) or focus
     grouped = comparison.grouped
-    if focus is not None and grouped.folded and grouped.other in focus.values:
-        # "Other" stands for the folded groups: lead to their paragraphs.
-        values = [v for v in focus.values if v != grouped.other] + [str(g) for g in grouped.folded]
-        focus = Focus(focus.kind, tuple(values))
-    return focus
+    profile = corpus_figures.theme_profile_figure(
+        comparison.profile, corpus.analysis.lexicon, subtitle=subtitle, note=grouped.note, group_name=by,
+    )
+    spread = corpus_figures.sentiment_distribution_figure(
+        comparison.polarity, comparison.summary, subtitle=subtitle, note=grouped.note, group_name=by,
+    )
+    return profile, spread, grouped.other, tuple(str(g) for g in grouped.folded)
+
+
+def _build_distinctive_terms(corpus: Corpus, selection: Selection, _: str):
+    result = distinctive_terms(corpus.analysis.terms, selection.pids, _corpus_pids(corpus, selection),
+                               include_repeats=selection.filters.include_repeats, top=DISTINCTIVE_WORDS,
+                               excluded=corpus.speaker_words)
+    return corpus_figures.distinctive_terms_figure(result, subtitle=_subtitle(corpus, selection))
+
+
+def _build_theme_frequencies(corpus: Corpus, selection: Selection, measure: str):
+    return figures.theme_frequency_figure(
+        theme_frequencies(corpus.analysis, selection),
+        measure=MEASURE_CHOICES[measure],
+        subtitle=_subtitle(corpus, selection),
+        highlight=selection.filters.themes,
+    )
+
+
+_BUILDERS = {
+    "themes": _build_theme_frequencies,
+    "theme-map": _build_theme_map,
+    "sentiment": _build_sentiment,
+    "words": _build_word_cloud,
+    "distinctive-words": _build_distinctive_terms,
+    "compare": _build_comparison,
+}
 
 
 def _corpus_pids(corpus: Corpus, selection: Selection):

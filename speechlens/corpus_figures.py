@@ -421,23 +421,25 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
     show_values = rates.size <= MAX_VALUE_CELLS and row_px >= 22
     height = max(420, len(groups) * row_px + 210 + _subtitle_px(subtitle))
 
+    # One trace for every cell: Plotly validates a trace's arrays once, not once per theme.
+    by_cell = table.set_index(["theme", "group"])
+    cells = by_cell.reindex(pd.MultiIndex.from_product([themes, groups], names=["theme", "group"])).reset_index()
+    values = rates.T.ravel()  # theme by theme, groups in order: the order of ``cells``
+    shade = np.where(np.isnan(values), 0.0, np.sqrt(np.clip(values, 0, None) / top))
+    colors = plotly.colors.sample_colorscale(RATE_COLORSCALE, list(shade))
+    colors = [MISSING_CELL_COLOR if np.isnan(v) else c for v, c in zip(values, colors, strict=True)]
+    cells["theme_label"] = cells["theme"].map(lexicon.labels)
     fig = go.Figure()
-    for column, theme in enumerate(lexicon.themes):
-        values = rates[:, column]
-        shade = np.where(np.isnan(values), 0.0, np.sqrt(np.clip(values, 0, None) / top))
-        colors = plotly.colors.sample_colorscale(RATE_COLORSCALE, list(shade))
-        colors = [MISSING_CELL_COLOR if np.isnan(v) else c for v, c in zip(values, colors, strict=True)]
-        cells = table[table["theme"] == theme.id].set_index("group").reindex(pd.Index(groups, dtype=object))
-        cells = cells.rename_axis("group").reset_index()
-        fig.add_trace(go.Bar(
-            x=np.ones(len(groups)), base=np.full(len(groups), float(column)), y=positions, orientation="h",
-            width=0.9 if row_px >= 12 else 1.0,
-            marker={"color": colors, "line": {"width": 0}},
-            text=[("" if np.isnan(v) else f"{v:.1f}") for v in values] if show_values else None,
-            textposition="inside" if show_values else "none", insidetextanchor="middle",
-            textfont={"size": 12, "color": ["#ffffff" if s > 0.55 else "#222222" for s in shade]},
-            customdata=_cell_data(cells, None), hovertemplate=_CELL_HOVER, showlegend=False,
-        ))
+    fig.add_trace(go.Bar(
+        x=np.ones(len(values)), base=np.repeat(np.arange(len(themes), dtype=float), len(groups)),
+        y=np.tile(positions, len(themes)), orientation="h",
+        width=0.9 if row_px >= 12 else 1.0,
+        marker={"color": colors, "line": {"width": 0}},
+        text=[("" if np.isnan(v) else f"{v:.1f}") for v in values] if show_values else None,
+        textposition="inside" if show_values else "none", insidetextanchor="middle",
+        textfont={"size": 12, "color": ["#ffffff" if s > 0.55 else "#222222" for s in shade]},
+        customdata=_cell_data(cells, None), hovertemplate=_CELL_HOVER, showlegend=False,
+    ))
     # The colour key: an invisible point that carries the colour bar.
     fig.add_trace(go.Scatter(
         x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,

@@ -55,14 +55,38 @@ def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray
 
 
 def _selection_totals(terms, selection: Selection) -> np.ndarray:
+    """Occurrences of every vocabulary word in the selected paragraphs."""
     if not len(terms.pid):
         return np.zeros(len(terms.vocabulary), dtype=np.int64)
     selected = np.zeros(int(max(terms.pid.max(), selection.pids.max(initial=-1))) + 1, dtype=bool)
     selected[selection.pids] = True
-    mask = selected[terms.pid]
-    if not selection.filters.include_repeats:
-        mask &= ~terms.repeated
-    return np.bincount(terms.term[mask], weights=terms.count[mask], minlength=len(terms.vocabulary)).astype(np.int64)
+    chosen = selected[terms.pid]
+    include_repeats = selection.filters.include_repeats
+    countable, everything = _corpus_totals(terms, include_repeats)
+    # Most views keep most of the corpus: then subtracting what is left out is the shorter sum.
+    if np.count_nonzero(chosen) > len(chosen) // 2:
+        left_out = ~chosen if countable is None else countable & ~chosen
+        return everything - _term_sums(terms, left_out)
+    return _term_sums(terms, chosen if countable is None else chosen & countable)
+
+
+def _term_sums(terms, entries: np.ndarray) -> np.ndarray:
+    return np.bincount(terms.term[entries], weights=terms.count[entries], minlength=len(terms.vocabulary)).astype(np.int64)
+
+
+_totals_cache: list = []  # [(term index, include_repeats, (countable entries or None, totals))]
+
+
+def _corpus_totals(terms, include_repeats: bool) -> tuple[np.ndarray | None, np.ndarray]:
+    """Which entries count (None: all of them) and every word's total over the whole corpus."""
+    for cached_terms, repeats, value in _totals_cache:
+        if cached_terms is terms and repeats == include_repeats:
+            return value
+    countable = None if include_repeats else ~terms.repeated
+    entries = np.ones(len(terms.pid), dtype=bool) if countable is None else countable
+    value = (countable, _term_sums(terms, entries))
+    _totals_cache[:] = [entry for entry in _totals_cache if entry[0] is terms][-1:] + [(terms, include_repeats, value)]
+    return value
 
 
 def _top_counts(analysis: Analysis, totals: np.ndarray, top: int | None) -> Counter:

@@ -196,3 +196,16 @@ def test_the_cloud_gets_the_words_it_can_draw_with_their_colours(seed_analysis, 
     every_colour = word_theme_colors(seed_analysis, selection)
     assert colors == {word: colour for word, colour in every_colour.items() if word in counts}
     assert colors, "some drawn words belong to a theme"
+
+
+@pytest.mark.parametrize("include_repeats", [False, True])
+@pytest.mark.parametrize("filters", [Filters(), Filters(keyword="Interpol"), Filters(themes=("cybercrime",))], ids=repr)
+def test_word_counts_equal_the_term_index_whether_the_view_is_most_or_little_of_the_speech(
+    seed_analysis, filters, include_repeats
+):
+    from dataclasses import replace
+
+    selection = select(seed_analysis, replace(filters, include_repeats=include_repeats))
+    direct = seed_analysis.terms.counts_for(selection.pids, include_repeats)
+    counts = selection_word_counts(seed_analysis, selection)
+    assert counts and all(direct[word] == count for word, count in counts.items())
