@@ -17,12 +17,12 @@ from speechlens import corpus_figures, figures
 from speechlens.aggregates import sentiment_by_group, theme_rates_by_group
 from speechlens.captions import chart_subtitle, export_filename
 from speechlens.catalog import year_bounds
-from speechlens.compare import compare_groups
+from speechlens.compare import DEFAULT_TOP_GROUPS, compare_groups
 from speechlens.corpus import Corpus
 from speechlens.distinctive import distinctive_terms
 from speechlens.filters import Selection, section_starts, theme_frequencies
 from speechlens.focus import Focus
-from speechlens.grouping import chart_level, group_keys, group_order
+from speechlens.grouping import chart_level, comparison_grouping, group_keys, group_order
 from speechlens.urlstate import COMPARE, COMPARE_CHOICES, DEFAULT_COMPARE, MEASURE, MEASURE_CHOICES
 from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
@@ -168,6 +168,7 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
         key=COMPARE, bind="query-params", required=True,
         help="Each group's paragraphs among those shown; the groups with most words are drawn, the rest folded into “Other”.",
     ) or DEFAULT_COMPARE
+    by = comparison_grouping(selection, corpus.catalog, by, DEFAULT_TOP_GROUPS)
     profile, spread, other, folded = _figure("compare", corpus, selection, by)
     focus = render_chart(profile, key="chart_compare_themes", filename=_filename(f"themes-by-{by}", corpus, selection),
                          focus_kind=by)
@@ -183,8 +184,10 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
 def _build_comparison(corpus: Corpus, selection: Selection, by: str):
     """The two comparison charts, and the folded groups "Other" stands for."""
     keys = group_keys(selection, corpus.catalog, by)
-    order = group_order(keys, corpus.catalog, by) if by == "year" else None
-    comparison = compare_groups(corpus.analysis, selection, keys, order=order)
+    order = group_order(keys, corpus.catalog, by) if by in ("year", "decade") else None
+    # Every decade of a corpus fits (the UN General Debate spans nine); other groupings show the biggest.
+    top = max(DEFAULT_TOP_GROUPS, len(order)) if by == "decade" else DEFAULT_TOP_GROUPS
+    comparison = compare_groups(corpus.analysis, selection, keys, order=order, top=top)
     subtitle = _subtitle(corpus, selection)
     grouped = comparison.grouped
     profile = corpus_figures.theme_profile_figure(

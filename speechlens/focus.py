@@ -14,9 +14,9 @@ from speechlens.catalog import build_catalog
 from speechlens.filters import Selection
 from speechlens.grouping import pids_in_groups
 
-FocusKind = Literal["theme", "paragraph", "word", "document", "speaker", "country", "year"]
-GROUP_KINDS = ("document", "speaker", "country", "year")
-_GROUP_PHRASES = {"document": "of", "speaker": "by speaker", "country": "from", "year": "from"}
+FocusKind = Literal["theme", "paragraph", "word", "document", "speaker", "country", "year", "decade"]
+GROUP_KINDS = ("document", "speaker", "country", "year", "decade")
+_GROUP_PHRASES = {"document": "of", "speaker": "by speaker", "country": "from", "year": "from", "decade": "from the"}
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,16 @@ import pandas as pd
 from speechlens.filters import Selection
 
 Level = Literal["paragraph", "document", "year"]
-GroupBy = Literal["document", "speaker", "country", "year"]
-GROUP_NOUNS: dict[str, str] = {"document": "document", "speaker": "speaker", "country": "country", "year": "year"}
+GroupBy = Literal["document", "speaker", "country", "year", "decade"]
+GROUP_NOUNS: dict[str, str] = {
+    "document": "document", "speaker": "speaker", "country": "country", "year": "year", "decade": "decade",
+}
 # Up to this many documents, charts show one mark per document; beyond it, one per year.
 MAX_DOCUMENTS_SHOWN = 40
-UNKNOWN = {"document": "", "speaker": "Speaker not given", "country": "Country not given", "year": "Year not known"}
+UNKNOWN = {
+    "document": "", "speaker": "Speaker not given", "country": "Country not given",
+    "year": "Year not known", "decade": "Year not known",
+}
 
 
 def chart_level(selection: Selection, catalog: pd.DataFrame) -> Level:
@@ -36,13 +41,16 @@ def group_keys(selection: Selection, catalog: pd.DataFrame, by: GroupBy) -> pd.S
     """pid -> the key of its group, for the selection's paragraphs.
 
     The key is what a chart shows: a document's catalogue label (unique), a
-    speaker, a country, or a year as text. Documents without the value get a
-    readable "not given" key of their own.
+    speaker, a country, a year as text, or a decade ("1990s"). Documents
+    without the value get a readable "not given" key of their own.
     """
     doc_ids = selection.paragraphs["doc_id"]
     if by == "document":
         return doc_ids.map(catalog["label"]).fillna(doc_ids).astype(str).rename("group")
-    values = catalog[by]
+    if by == "decade":
+        values = (catalog["year"] // 10 * 10).astype("string") + "s"
+    else:
+        values = catalog[by]
     if by == "year":
         values = values.astype("string")
     values = values.fillna("").astype(str).replace("", UNKNOWN[by])
@@ -58,8 +66,17 @@ def group_order(keys: pd.Series, catalog: pd.DataFrame, by: GroupBy) -> list[str
     if by == "document":
         return [label for label in catalog["label"] if label in present]
     unknown = UNKNOWN[by]
-    known = sorted(present - {unknown}, key=(int if by == "year" else str.casefold))
+    numeric = {"year": int, "decade": lambda decade: int(decade.rstrip("s"))}
+    known = sorted(present - {unknown}, key=numeric.get(by, str.casefold))
     return known + ([unknown] if unknown in present else [])
+
+
+def comparison_grouping(selection: Selection, catalog: pd.DataFrame, by: GroupBy, most: int) -> GroupBy:
+    """Years are compared by decade when there are more than ``most`` of them: eight of eighty
+    years, picked for their words, would say little."""
+    if by == "year" and group_keys(selection, catalog, "year").nunique() > most:
+        return "decade"
+    return by
 
 
 def pids_in_groups(selection: Selection, catalog: pd.DataFrame, by: GroupBy, keys: list[str] | tuple[str, ...]):

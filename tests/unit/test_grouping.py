@@ -176,3 +176,29 @@ def test_pids_in_groups_finds_a_strict_subset(analysis, catalog):
     got = pids_in_groups(selection, catalog, "speaker", ["Jeanne Martin"])
     assert 0 < len(got) < len(selection.pids)
     assert set(analysis.paragraphs.loc[got, "doc_id"]) == {"fr-2001", "fr-1999"}
+
+
+def test_years_are_compared_by_decade_when_there_are_more_than_can_be_drawn():
+    from speechlens.grouping import comparison_grouping
+
+    selection, catalog = _decades_fixture()
+    assert comparison_grouping(selection, catalog, "year", most=8) == "decade"
+    assert comparison_grouping(selection, catalog, "year", most=50) == "year"
+    assert comparison_grouping(selection, catalog, "country", most=2) == "country"
+    keys = group_keys(selection, catalog, "decade")
+    assert group_order(keys, catalog, "decade") == ["1940s", "1950s", "1960s", "1970s", "1980s", "1990s",
+                                                     "2000s", "2010s", "2020s"]
+
+
+def _decades_fixture():
+    import pandas as pd
+
+    from speechlens.catalog import build_catalog
+    from speechlens.filters import Filters, Selection
+    from speechlens.model import DocumentMeta
+
+    years = list(range(1946, 2025, 3))
+    metas = [DocumentMeta(doc_id=f"d{year}", title="t", date=f"{year}-09-20") for year in years]
+    catalog = build_catalog(metas)
+    paragraphs = pd.DataFrame({"doc_id": [m.doc_id for m in metas], "counted_words": 10})
+    return Selection(Filters(), paragraphs, pd.DataFrame(index=paragraphs.index), len(paragraphs)), catalog
