@@ -3,29 +3,51 @@
 The result is a set of flat tables keyed by ``pid`` (a paragraph's row number
 in the corpus). Everything the dashboard shows is a slice or an aggregate of
 these tables, so a filter change never re-parses or re-scores anything.
+
+The annotation is made in columns: :func:`annotate` turns documents into an
+:class:`Annotation`, Arrow tables keyed by (doc_id, paragraph position) that
+the corpus store writes as they are, and :func:`analysis_of` turns such tables
+into an :class:`Analysis`. :func:`analyze` is the two in a row, and the store's
+``load`` runs the second on the tables it reads back, so both give the same
+frames, dtypes and values.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from speechlens.model import Document, DocumentMeta, Paragraph
-from speechlens.sentiment import polarity_subjectivity, score_text
+from speechlens import fastsentiment
+from speechlens.model import Document, DocumentMeta, Paragraph, Sentence
+from speechlens.parsing import ParsedDocument
 from speechlens.terms import TermIndex, build_term_index
-from speechlens.text import tokenize
-from speechlens.themes import Lexicon, find_matches, lexicon_fingerprint
+from speechlens.text import lower_tokens, normalised_text_sha256, text_sha256
+from speechlens.themes import Lexicon, find_matches, find_matches_in, lexicon_fingerprint
+
+# Bump when a change to parsing or annotation changes what is stored for a
+# document (not for a new column with a default): a store then lists the
+# segments written before as stale (see Store.stale_segments).
+ANALYSIS_VERSION = 1
 
 PARAGRAPH_COLUMNS = [
     "doc_id", "position", "section", "kind", "voice", "text", "words",
     "counted_words", "duplicate_of", "full_duplicate", "polarity",
     "subjectivity", "drivers", "themes", "matched_terms", "dominant_theme",
 ]
+SENTENCE_COLUMNS = ["pid", "sentence", "text", "voice", "repeated", "polarity", "subjectivity"]
+MATCH_COLUMNS = ["pid", "sentence", "theme", "term", "surface", "start", "end", "repeated"]
+# The paragraph columns that depend on the lexicon (see tag_paragraph).
+THEME_COLUMNS = ["themes", "matched_terms", "dominant_theme"]
+META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
+STRING_META_FIELDS = tuple(name for name in META_FIELDS if name != "speaker_aliases")
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,10 +76,175 @@ class Analysis:
         return tuple(theme.id for theme in self.lexicon.themes)
 
 
-SENTENCE_COLUMNS = ["pid", "sentence", "text", "voice", "repeated", "polarity", "subjectivity"]
-MATCH_COLUMNS = ["pid", "sentence", "theme", "term", "surface", "start", "end", "repeated"]
-# The paragraph columns that depend on the lexicon (see tag_paragraph).
-THEME_COLUMNS = ["themes", "matched_terms", "dominant_theme"]
+# ----------------------------------------------------------------------------- table schemas
+
+_KEY = [pa.field("doc_id", pa.string()), pa.field("position", pa.int64())]
+DRIVER_TYPE = pa.struct([pa.field("phrase", pa.string()), pa.field("polarity", pa.float64())])
+_STRINGS = pa.list_(pa.string())
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [pa.field("doc_id", pa.string())]
+    + [pa.field(name, pa.string()) for name in STRING_META_FIELDS if name != "doc_id"]
+    + [
+        pa.field("speaker_aliases", _STRINGS),
+        pa.field("extra", pa.string()),  # JSON object of strings
+        pa.field("sha256", pa.string()),  # text_sha256 of the text
+        pa.field("text", pa.string()),
+    ]
+)
+PARAGRAPHS_SCHEMA = pa.schema(
+    _KEY
+    + [
+        pa.field("section", pa.string()),
+        pa.field("kind", pa.string()),
+        pa.field("voice", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("words", pa.int64()),
+        pa.field("counted_words", pa.int64()),
+        pa.field("duplicate_of", pa.int64()),
+        pa.field("full_duplicate", pa.bool_()),
+        pa.field("polarity", pa.float64()),
+        pa.field("subjectivity", pa.float64()),
+        pa.field("drivers", pa.list_(DRIVER_TYPE)),
+        pa.field("themes", _STRINGS),
+        pa.field("matched_terms", _STRINGS),
+        pa.field("dominant_theme", pa.string()),
+    ]
+)
+SENTENCES_SCHEMA = pa.schema(
+    _KEY
+    + [
+        pa.field("sentence", pa.int64()),
+        pa.field("text", pa.string()),
+        pa.field("voice", pa.string()),
+        pa.field("repeated", pa.bool_()),
+        pa.field("polarity", pa.float64()),
+        pa.field("subjectivity", pa.float64()),
+        pa.field("repeat_of_position", pa.int64()),
+        pa.field("repeat_of_sentence", pa.int64()),
+    ]
+)
+MATCHES_SCHEMA = pa.schema(
+    _KEY
+    + [
+        pa.field("sentence", pa.int64()),
+        pa.field("theme", pa.string()),
+        pa.field("term", pa.string()),
+        pa.field("surface", pa.string()),
+        pa.field("start", pa.int64()),
+        pa.field("end", pa.int64()),
+        pa.field("repeated", pa.bool_()),
+    ]
+)
+TERMS_SCHEMA = pa.schema(
+    _KEY
+    + [
+        pa.field("token", pa.string()),
+        pa.field("count", pa.int32()),
+        pa.field("repeated", pa.bool_()),
+    ]
+)
+THEMES_SCHEMA = pa.schema(
+    _KEY
+    + [
+        pa.field("themes", _STRINGS),
+        pa.field("matched_terms", _STRINGS),
+        pa.field("dominant_theme", pa.string()),
+    ]
+)
+TABLES = ("documents", "paragraphs", "sentences", "matches", "terms")
+SCHEMAS = {
+    "documents": DOCUMENTS_SCHEMA,
+    "paragraphs": PARAGRAPHS_SCHEMA,
+    "sentences": SENTENCES_SCHEMA,
+    "matches": MATCHES_SCHEMA,
+    "terms": TERMS_SCHEMA,
+}
+KEYED_TABLES = ("paragraphs", "sentences", "matches", "terms")  # keyed by paragraph; Annotation.rows' columns
+
+
+@dataclass(frozen=True, eq=False)
+class Annotation:
+    """The analysis of some documents as Arrow tables (see SCHEMAS), rows in document
+    order and keyed by (doc_id, paragraph position): exactly what a store segment holds.
+
+    ``rows[i]`` counts document ``i``'s rows in paragraphs, sentences, matches and terms.
+    """
+
+    documents: pa.Table
+    paragraphs: pa.Table
+    sentences: pa.Table
+    matches: pa.Table
+    terms: pa.Table
+    rows: np.ndarray  # int64, shape (documents, 4)
+
+    def __len__(self) -> int:
+        return self.documents.num_rows
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {name: getattr(self, name) for name in TABLES}
+
+    def select(self, indices: Sequence[int]) -> Annotation:
+        """The annotation of the documents at ``indices`` (in that order)."""
+        indices = list(indices)
+        if indices == list(range(len(self))):
+            return self
+        return Annotation.concat([self.slice(i, i + 1) for i in indices]) if indices else _empty_annotation()
+
+    def slice(self, start: int, stop: int) -> Annotation:
+        """The annotation of documents ``start`` to ``stop - 1`` (no copy)."""
+        ends = np.vstack([np.zeros((1, 4), dtype=np.int64), np.cumsum(self.rows, axis=0)])
+        parts = {
+            name: getattr(self, name).slice(int(ends[start, k]), int(ends[stop, k] - ends[start, k]))
+            for k, name in enumerate(KEYED_TABLES)
+        }
+        return Annotation(self.documents.slice(start, stop - start), **parts, rows=self.rows[start:stop])
+
+    @staticmethod
+    def concat(annotations: Sequence[Annotation]) -> Annotation:
+        if not annotations:
+            return _empty_annotation()
+        if len(annotations) == 1:
+            return annotations[0]
+        return Annotation(
+            **{name: pa.concat_tables([getattr(a, name) for a in annotations]) for name in TABLES},
+            rows=np.concatenate([a.rows for a in annotations]),
+        )
+
+    def digests(self) -> list[str]:
+        return self.documents["sha256"].to_pylist()
+
+
+def documents_of(documents: pa.Table, paragraphs: pa.Table, sentences: pa.Table) -> list[Document]:
+    """The :class:`Document` values annotation tables (or a store segment's) were made from,
+    in the order of the ``documents`` table."""
+    sentences_of: dict[tuple[str, int], list[Sentence]] = {}
+    names = ("doc_id", "position", "text", "voice", "repeat_of_position", "repeat_of_sentence")
+    for doc_id, position, text, voice, of_position, of_sentence in zip(*(sentences[n].to_pylist() for n in names)):
+        repeat_of = None if of_position is None else (of_position, of_sentence)
+        sentences_of.setdefault((doc_id, position), []).append(Sentence(text, voice, repeat_of))
+    paragraphs_of: dict[str, list[Paragraph]] = {}
+    names = ("doc_id", "position", "section", "kind", "voice", "text", "words", "duplicate_of")
+    for values in zip(*(paragraphs[n].to_pylist() for n in names)):
+        row = dict(zip(names, values))
+        key = (row["doc_id"], row["position"])
+        paragraphs_of.setdefault(row["doc_id"], []).append(Paragraph(sentences=tuple(sentences_of.get(key, ())), **row))
+    built = []
+    for row in documents.to_pylist():
+        meta = DocumentMeta(
+            **{name: row[name] for name in STRING_META_FIELDS}, speaker_aliases=tuple(row["speaker_aliases"] or ())
+        )
+        built.append(Document(meta, tuple(paragraphs_of.get(row["doc_id"], ())), row["text"]))
+    return built
+
+
+def _empty_annotation() -> Annotation:
+    return Annotation(
+        **{name: schema.empty_table() for name, schema in SCHEMAS.items()}, rows=np.zeros((0, 4), dtype=np.int64)
+    )
+
+
+# ----------------------------------------------------------------------------- analyze
 
 
 def analyze(
@@ -70,38 +257,25 @@ def analyze(
 
     ``progress(done, total)``, when given, is called after each document.
     """
-    paragraph_rows: list[dict] = []
-    sentence_rows: list[dict] = []
-    match_rows: list[dict] = []
-    token_lists: list[tuple[list[str], list[str]]] = []  # (counted, repeated) tokens
-    for done, document in enumerate(documents, start=1):
-        for paragraph in document.paragraphs:
-            pid = len(paragraph_rows)
-            row, sentences, matches, tokens = _annotate_paragraph(pid, paragraph, lexicon)
-            paragraph_rows.append(row)
-            sentence_rows.extend(sentences)
-            match_rows.extend(matches)
-            token_lists.append(tokens)
-        if progress is not None:
-            progress(done, len(documents))
-
-    return Analysis(
-        documents={document.meta.doc_id: document.meta for document in documents},
-        lexicon=lexicon,
-        paragraphs=paragraph_frame(paragraph_rows),
-        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
-        matches=pd.DataFrame(match_rows, columns=MATCH_COLUMNS),
-        terms=build_term_index(token_lists),
-        fingerprint=data_fingerprint(documents, lexicon),
-    )
+    annotation = annotate(documents, lexicon, progress=progress)
+    metas = {document.meta.doc_id: document.meta for document in documents}
+    return analysis_of(annotation, metas, lexicon)
 
 
-def paragraph_frame(rows: Sequence[dict]) -> pd.DataFrame:
-    """The paragraphs table built from one dict per paragraph, as :func:`analyze` builds it."""
-    paragraphs = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
-    paragraphs.index.name = "pid"
-    paragraphs["duplicate_of"] = paragraphs["duplicate_of"].astype("Int64")
-    return paragraphs
+def analysis_of(annotation: Annotation, documents: Mapping[str, DocumentMeta], lexicon: Lexicon) -> Analysis:
+    """The :class:`Analysis` of an annotation; ``documents`` gives the metadata by doc_id.
+
+    Paragraph ``pid``s number the paragraphs in the annotation's order.
+    """
+    metas = [documents[doc_id] for doc_id in annotation.documents["doc_id"].to_pylist()]
+    fingerprint = digests_fingerprint(zip(metas, annotation.digests()), lexicon)
+    rows = annotation.rows
+    first_pid = np.cumsum(rows[:, 0]) - rows[:, 0]
+    builder = AnalysisBuilder()
+    for k, name in enumerate(KEYED_TABLES):
+        table = getattr(annotation, name)
+        builder.add(name, table, np.repeat(first_pid, rows[:, k]) + table["position"].to_numpy() - 1)
+    return builder.build({meta.doc_id: meta for meta in metas}, lexicon, fingerprint)
 
 
 def data_fingerprint(documents: Sequence[Document], lexicon: Lexicon) -> str:
@@ -110,68 +284,521 @@ def data_fingerprint(documents: Sequence[Document], lexicon: Lexicon) -> str:
     Share links carry it, so a link opened on other data can say that its
     figures may differ.
     """
-    return texts_fingerprint(((document.meta, document.text) for document in documents), lexicon)
+    return digests_fingerprint(((d.meta, text_sha256(d.text)) for d in documents), lexicon)
 
 
-def texts_fingerprint(items: Iterable[tuple[DocumentMeta, str]], lexicon: Lexicon) -> str:
-    """:func:`data_fingerprint` from (metadata, normalised text) pairs, for stored documents."""
+def digests_fingerprint(items: Iterable[tuple[DocumentMeta, str]], lexicon: Lexicon) -> str:
+    """:func:`data_fingerprint` from (metadata, :func:`~speechlens.text.text_sha256` of the text)
+    pairs: what the store keeps in its manifest, so reopening it reads no text."""
     digest = hashlib.sha256(lexicon_fingerprint(lexicon).encode())
-    for meta, text in sorted(items, key=lambda item: item[0].doc_id):
+    for meta, text_digest in sorted(items, key=lambda item: item[0].doc_id):
         digest.update(b"\0doc\0")
-        digest.update(json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False).encode())
-        digest.update(text.encode("utf-8"))
+        digest.update(json.dumps(vars(meta), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(text_digest.encode())
     return digest.hexdigest()[:8]
 
 
-def _annotate_paragraph(pid: int, paragraph: Paragraph, lexicon: Lexicon):
-    text = paragraph.text
-    spans = list(sentence_spans(text, [s.text for s in paragraph.sentences]))
-    repeated_flags = [s.repeat_of is not None for s in paragraph.sentences]
+def _empty_analysis(
+    lexicon: Lexicon, documents: dict[str, DocumentMeta] | None = None, fingerprint: str | None = None,
+) -> Analysis:
+    return Analysis(
+        documents=documents or {},
+        lexicon=lexicon,
+        paragraphs=paragraph_frame([]),
+        sentences=pd.DataFrame([], columns=SENTENCE_COLUMNS),
+        matches=pd.DataFrame([], columns=MATCH_COLUMNS),
+        terms=build_term_index([]),
+        fingerprint=digests_fingerprint([], lexicon) if fingerprint is None else fingerprint,
+    )
 
-    sentence_rows = []
-    counted_tokens: list[str] = []
-    repeated_tokens: list[str] = []
-    for index, sentence in enumerate(paragraph.sentences):
-        # Sentences need only their scores; the words behind them are shown per paragraph.
-        polarity, subjectivity = polarity_subjectivity(sentence.text)
-        lowered = [token.lower() for token in tokenize(sentence.text)]
-        (repeated_tokens if repeated_flags[index] else counted_tokens).extend(lowered)
-        sentence_rows.append(
-            {
-                "pid": pid, "sentence": index, "text": sentence.text, "voice": sentence.voice,
-                "repeated": repeated_flags[index], "polarity": polarity,
-                "subjectivity": subjectivity,
-            }
+
+def paragraph_frame(rows: Sequence[dict]) -> pd.DataFrame:
+    """The paragraphs table built from one dict per paragraph (PARAGRAPH_COLUMNS)."""
+    paragraphs = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    paragraphs.index.name = "pid"
+    paragraphs["duplicate_of"] = paragraphs["duplicate_of"].astype("Int64")
+    return paragraphs
+
+
+# ----------------------------------------------------------------------------- tables -> frames
+
+
+class AnalysisBuilder:
+    """An :class:`Analysis` from tables in the form of :data:`SCHEMAS`, given part by part
+    (e.g. a store's segments), each with the ``pid`` of its rows.
+
+    Each part is converted at once, so what it needs of its Arrow tables only
+    is kept: strings stay Arrow strings (pandas' ``str`` dtype is Arrow-backed),
+    numbers become numpy arrays, and lists become tuples, equal ones (and
+    equal driver pairs) one shared object. Parts may come in any pid order
+    (rows of one paragraph keep their order).
+    """
+
+    def __init__(self) -> None:
+        self.paragraphs = _FrameParts(PARAGRAPH_COLUMNS)
+        self.sentences = _FrameParts(SENTENCE_COLUMNS)
+        self.matches = _FrameParts(MATCH_COLUMNS)
+        self.terms = _TermParts()
+        self.shared: dict[str, dict] = {"tuples": {}, "drivers": {}}  # tuples and driver pairs made so far
+
+    def add(self, name: str, table: pa.Table, pid: np.ndarray) -> None:
+        """Rows of the ``paragraphs``, ``sentences``, ``matches`` or ``terms`` table."""
+        parts = getattr(self, name)
+        if name == "terms":
+            parts.add(table, pid)
+        else:
+            parts.add(table, pid, self.shared)
+
+    def build(self, documents: dict[str, DocumentMeta], lexicon: Lexicon, fingerprint: str) -> Analysis:
+        if not self.paragraphs.rows:
+            return _empty_analysis(lexicon, documents, fingerprint)
+        paragraphs = self.paragraphs.frame()
+        if not np.array_equal(self.paragraphs.pid, np.arange(len(paragraphs))):
+            raise ValueError("the paragraphs' pids do not run 0, 1, 2 …")
+        paragraphs.index.name = "pid"
+        return Analysis(
+            documents=documents,
+            lexicon=lexicon,
+            paragraphs=paragraphs,
+            sentences=self.sentences.frame(),
+            matches=self.matches.frame(),
+            terms=self.terms.index(),
+            fingerprint=fingerprint,
         )
-    if paragraph.sentences:
-        counted_words = len(counted_tokens)
-    else:
-        counted_words = paragraph.words
-        counted_tokens = [token.lower() for token in tokenize(text)]
 
-    mentions, themes, matched_terms, dominant = tag_paragraph(text, spans, repeated_flags, lexicon)
-    match_rows = [dict(zip(MATCH_COLUMNS, (pid, *mention))) for mention in mentions]
 
-    score = score_text(text)
-    row = {
-        "doc_id": paragraph.doc_id,
-        "position": paragraph.position,
-        "section": paragraph.section,
-        "kind": paragraph.kind,
-        "voice": paragraph.voice,
-        "text": text,
-        "words": paragraph.words,
-        "counted_words": counted_words,
-        "duplicate_of": paragraph.duplicate_of,
-        "full_duplicate": paragraph.is_full_duplicate,
-        "polarity": score.polarity,
-        "subjectivity": score.subjectivity,
-        "drivers": tuple((d.phrase, d.polarity) for d in score.drivers),
-        "themes": themes,
-        "matched_terms": matched_terms,
-        "dominant_theme": dominant,
-    }
-    return row, sentence_rows, match_rows, (counted_tokens, repeated_tokens)
+class _FrameParts:
+    """The columns of one frame, gathered part by part. Strings stay in Arrow (pandas'
+    ``str`` dtype is Arrow-backed), so no Python string is made for them."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.values: dict[str, list] = {name: [] for name in self.columns}
+        self.pids: list[np.ndarray] = []
+        self.rows = 0
+        self.pid = np.empty(0, dtype=np.int64)
+
+    def add(self, table: pa.Table, pid: np.ndarray, shared: dict[str, dict]) -> None:
+        if not table.num_rows:
+            return
+        self.pids.append(np.asarray(pid, dtype=np.int64))
+        self.rows += table.num_rows
+        for name in self.columns:
+            if name == "pid":
+                continue
+            column = table[name]
+            if name == "duplicate_of":
+                values = column  # pandas' nullable Int64 is made from it at the end
+            elif name == "drivers":
+                values = _drivers(column, shared["drivers"])
+            elif name in ("themes", "matched_terms"):
+                values = _tuples(column, shared["tuples"])
+            elif _is_text(column.type):
+                values = column.cast(pa.large_string())  # what pandas' str dtype holds
+            else:
+                values = column.to_numpy()
+            self.values[name].append(values)
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:
+            return pd.DataFrame([], columns=self.columns)
+        self.pid = np.concatenate(self.pids)
+        order = None
+        if len(self.pid) > 1 and (self.pid[1:] < self.pid[:-1]).any():
+            order = np.argsort(self.pid, kind="stable")
+            self.pid = self.pid[order]
+        data = {}
+        for name in self.columns:
+            parts = self.values[name]
+            if name == "pid":
+                values = self.pid
+            elif parts and isinstance(parts[0], pa.ChunkedArray):
+                chunked = pa.chunked_array([chunk for part in parts for chunk in part.chunks], parts[0].type)
+                if order is not None:
+                    chunked = chunked.take(pa.array(order))
+                if name == "duplicate_of":
+                    values = pd.array(chunked.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+                else:
+                    values = chunked.to_pandas()  # pandas' Arrow-backed str: no Python strings
+            else:
+                values = np.concatenate(parts)
+                if order is not None:
+                    values = values[order]
+            data[name] = values
+            self.values[name] = []  # freed as we go
+        return pd.DataFrame(data)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+class _TermParts:
+    """The term index, gathered part by part: each part's tokens are numbered in order of
+    first appearance, then all parts' numberings are merged into one."""
+
+    def __init__(self) -> None:
+        self.pids: list[np.ndarray] = []
+        self.codes: list[np.ndarray] = []  # per chunk: each row's token, numbered within the chunk
+        self.tokens: list[pa.Array] = []  # per chunk: its tokens in order of first appearance
+        self.counts: list[np.ndarray] = []
+        self.repeated: list[np.ndarray] = []
+
+    def add(self, table: pa.Table, pid: np.ndarray) -> None:
+        if not table.num_rows:
+            return
+        self.pids.append(np.asarray(pid, dtype=np.int32))
+        for chunk in _dictionary_chunks(table["token"]):
+            local, uniques = pd.factorize(chunk.indices.to_numpy(zero_copy_only=False))
+            self.codes.append(local.astype(np.int32, copy=False))
+            self.tokens.append(chunk.dictionary.take(pa.array(uniques, pa.int64())))
+        self.counts.append(table["count"].to_numpy().astype(np.int32, copy=False))
+        self.repeated.append(table["repeated"].to_numpy())
+
+    def index(self) -> TermIndex:
+        if not self.pids:
+            return build_term_index([])
+        encoded = pc.dictionary_encode(pa.concat_arrays(self.tokens))
+        global_ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        starts = np.cumsum([0] + [len(tokens) for tokens in self.tokens])
+        term = np.concatenate([global_ids[start:][local] for start, local in zip(starts, self.codes)])
+        vocabulary = encoded.dictionary.to_pylist()
+        pid = np.concatenate(self.pids)
+        count, repeated = np.concatenate(self.counts), np.concatenate(self.repeated).astype(bool, copy=False)
+        if len(pid) > 1 and (pid[1:] < pid[:-1]).any():  # parts out of pid order: sort, and number again
+            order = np.argsort(pid, kind="stable")
+            pid, term, count, repeated = pid[order], term[order], count[order], repeated[order]
+            distinct, first = np.unique(term, return_index=True)
+            by_appearance = distinct[np.argsort(first)]
+            renumbered = np.empty(len(vocabulary), dtype=np.int32)
+            renumbered[by_appearance] = np.arange(len(by_appearance), dtype=np.int32)
+            term, vocabulary = renumbered[term], [vocabulary[i] for i in by_appearance]
+        return TermIndex(vocabulary=tuple(vocabulary), pid=pid, term=term, count=count, repeated=repeated)
+
+
+def _decoded(column: pa.ChunkedArray) -> np.ndarray:
+    """A dictionary column's values, one Python object per distinct value."""
+    if column.null_count or not column.num_chunks:
+        return column.cast(column.type.value_type).to_numpy(zero_copy_only=False)
+    parts = []
+    for chunk in column.chunks:
+        values = np.empty(len(chunk.dictionary), dtype=object)
+        values[:] = chunk.dictionary.to_pylist()
+        parts.append(values[chunk.indices.to_numpy(zero_copy_only=False)])
+    return np.concatenate(parts)
+
+
+def _list_rows(column: pa.ChunkedArray) -> tuple[pa.Array, list[int]]:
+    """The flattened values of a list column, and where each row's list starts and ends in them."""
+    column = column.combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False)
+    return pc.list_flatten(column), np.concatenate([[0], np.cumsum(lengths)]).tolist()
+
+
+def _tuples(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
+    """A list<string> column as tuples of strings; equal tuples are one object (``shared``)."""
+    values, bounds = _list_rows(column)
+    flat = _decoded(pa.chunked_array([pc.dictionary_encode(values)])).tolist() if len(values) else []
+    intern = shared.setdefault
+    rows = np.empty(len(bounds) - 1, dtype=object)
+    rows[:] = [() if start == end else intern(row := tuple(flat[start:end]), row)
+               for start, end in zip(bounds, bounds[1:])]
+    return rows
+
+
+def _drivers(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
+    """The drivers column as tuples of (phrase, polarity) pairs; equal pairs are one object (``shared``)."""
+    values, bounds = _list_rows(column)
+    pairs: list[tuple[str, float]] = []
+    if len(values):
+        phrases = pc.dictionary_encode(pc.struct_field(values, "phrase"))
+        polarities = pc.struct_field(values, "polarity").to_numpy(zero_copy_only=False)
+        # A pair is its phrase and its polarity to the bit (-0.0 is not 0.0).
+        polarity_codes, bits = pd.factorize(polarities.view(np.int64))
+        keys, distinct = pd.factorize(
+            phrases.indices.to_numpy(zero_copy_only=False).astype(np.int64) * len(bits) + polarity_codes
+        )
+        phrase_list, bit_list = phrases.dictionary.to_pylist(), bits.tolist()
+        polarity_list = bits.view(np.float64).tolist()
+        made = []
+        for key in distinct.tolist():
+            phrase, polarity = divmod(key, len(bits))
+            pair = (phrase_list[phrase], polarity_list[polarity])
+            made.append(shared.setdefault((pair[0], bit_list[polarity]), pair))
+        pairs = [made[key] for key in keys.tolist()]
+    rows = np.empty(len(bounds) - 1, dtype=object)
+    rows[:] = [tuple(pairs[start:end]) for start, end in zip(bounds, bounds[1:])]
+    return rows
+
+
+def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
+    if pa.types.is_dictionary(column.type):
+        return list(column.chunks)
+    return list(pc.dictionary_encode(column).chunks)
+
+
+# ----------------------------------------------------------------------------- annotate
+
+
+def annotate(
+    documents: Sequence[Document | ParsedDocument],
+    lexicon: Lexicon,
+    *,
+    extras: Sequence[Mapping[str, str]] | None = None,
+    digests: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Annotation:
+    """Annotate documents (parsed ones, or their columns from :func:`~speechlens.parsing.parse`).
+
+    ``extras`` gives each document's metadata beyond DocumentMeta's fields
+    (stored as they are); ``digests`` the :func:`~speechlens.text.text_sha256`
+    of each text, when known already. ``progress(done, total)`` is called
+    after each document.
+    """
+    builder = _TableBuilder(lexicon)
+    for done, document in enumerate(documents, start=1):
+        parsed = document if isinstance(document, ParsedDocument) else ParsedDocument.of(document)
+        if digests is not None:
+            digest = digests[done - 1]
+        else:
+            digest = normalised_text_sha256(parsed.text) if parsed.text_is_normalised else text_sha256(parsed.text)
+        builder.add(parsed, extras[done - 1] if extras is not None else {}, digest)
+        if progress is not None:
+            progress(done, len(documents))
+    return builder.finish()
+
+
+class _TableBuilder:
+    """Columns of the annotation tables, filled document by document."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.theme_order = {theme_id: i for i, theme_id in enumerate(lexicon.ids)}
+        self.documents: dict[str, list] = {name: [] for name in DOCUMENTS_SCHEMA.names}
+        self.paragraphs: dict[str, list] = {name: [] for name in PARAGRAPHS_SCHEMA.names if name != "drivers"}
+        self.driver_counts: list[int] = []
+        self.driver_phrases: list[str] = []
+        self.driver_polarities: list[float] = []
+        self.sentences: dict[str, list] = {name: [] for name in SENTENCES_SCHEMA.names}
+        self.sentences_per_paragraph: list[np.ndarray] = []
+        self.mentions: list[tuple] = []  # the values of a matches row after doc_id
+        self.terms: list[tuple] = []
+        self.rows: list[tuple[int, int, int, int]] = []
+
+    def add(self, parsed: ParsedDocument, extra: Mapping[str, str], digest: str) -> None:
+        meta = parsed.meta
+        doc_id = meta.doc_id
+        for name in STRING_META_FIELDS:
+            self.documents[name].append(getattr(meta, name))
+        self.documents["speaker_aliases"].append(list(meta.speaker_aliases))
+        self.documents["extra"].append(json.dumps(dict(extra), ensure_ascii=False))
+        self.documents["sha256"].append(digest)
+        self.documents["text"].append(parsed.text)
+
+        # doc_id and the positions are filled in by finish().
+        texts, starts = parsed.paragraphs, parsed.sentence_starts
+        repeated = [place is not None for place in parsed.repeat_of]
+        count = len(texts)
+        paragraphs, sentences = self.paragraphs, self.sentences
+        paragraphs["section"].extend(parsed.sections)
+        paragraphs["kind"].extend(parsed.kinds)
+        paragraphs["voice"].extend(parsed.voices)
+        paragraphs["text"].extend(texts)
+        paragraphs["words"].extend(parsed.words)
+        paragraphs["duplicate_of"].extend(parsed.duplicate_of)
+
+        sentence_count = len(parsed.sentences)
+        self.sentences_per_paragraph.append(np.diff(np.asarray(starts, dtype=np.int64)))
+        sentences["text"].extend(parsed.sentences)
+        sentences["voice"].extend(parsed.sentence_voices)
+        sentences["repeated"].extend(repeated)
+        sentences["repeat_of_position"].extend(None if p is None else p[0] for p in parsed.repeat_of)
+        sentences["repeat_of_sentence"].extend(None if p is None else p[1] for p in parsed.repeat_of)
+        sentence_scores: list[tuple[float, float]] = []
+        for i, text in enumerate(texts):
+            lo, hi = starts[i], starts[i + 1]
+            (polarity, subjectivity), assessed, scores = fastsentiment.score_with_sentences(
+                text, parsed.sentences[lo:hi]
+            )
+            sentence_scores += scores
+            paragraphs["polarity"].append(polarity)
+            paragraphs["subjectivity"].append(subjectivity)
+            paragraphs["full_duplicate"].append(hi > lo and all(repeated[lo:hi]))
+            self.driver_counts.append(len(assessed))
+            self.driver_phrases.extend(" ".join(words) for words, _, _, _ in assessed)
+            self.driver_polarities.extend(driver_polarity for _, driver_polarity, _, _ in assessed)
+        if sentence_scores:
+            sentence_polarities, sentence_subjectivities = zip(*sentence_scores)
+            sentences["polarity"] += sentence_polarities
+            sentences["subjectivity"] += sentence_subjectivities
+
+        match_count = self._add_matches(parsed, repeated)
+        term_count = self._add_terms(doc_id, parsed, repeated)
+        self.rows.append((count, sentence_count, match_count, term_count))
+
+    def _add_matches(self, parsed: ParsedDocument, repeated: list[bool]) -> int:
+        """The theme columns of the document's paragraphs and its rows of matches."""
+        starts = parsed.sentence_starts
+        tags = tag_paragraphs(
+            parsed.paragraphs,
+            [parsed.sentences[starts[i]:starts[i + 1]] for i in range(len(parsed.paragraphs))],
+            [repeated[starts[i]:starts[i + 1]] for i in range(len(parsed.paragraphs))],
+            self.lexicon,
+        )
+        paragraphs = self.paragraphs
+        before = len(self.mentions)
+        for i, (mentions, themes, matched_terms, dominant) in enumerate(tags):
+            paragraphs["themes"].append(themes)
+            paragraphs["matched_terms"].append(matched_terms)
+            paragraphs["dominant_theme"].append(dominant)
+            self.mentions += [(i + 1, *mention) for mention in mentions]
+        return len(self.mentions) - before
+
+    def _add_terms(self, doc_id: str, parsed: ParsedDocument, repeated: list[bool]) -> int:
+        """The counted words of the document's paragraphs and its rows of terms.
+
+        The rows are those of :func:`~speechlens.terms.build_term_index` over the
+        paragraphs: per paragraph, the tokens of its sentences that repeat no
+        earlier text, then those of the ones that do, each in order of first
+        appearance; a paragraph without sentences counts its own tokens.
+        """
+        count = len(parsed.paragraphs)
+        starts = np.asarray(parsed.sentence_starts, dtype=np.int64)
+        sizes = np.fromiter(map(len, parsed.tokens), dtype=np.int64, count=len(parsed.tokens))
+        again = np.asarray(repeated, dtype=bool)
+        # Each token's group: 2 * paragraph for counted words, 2 * paragraph + 1 for repeated ones.
+        sentence_group = 2 * np.repeat(np.arange(count, dtype=np.int64), np.diff(starts)) + again
+        group = np.repeat(sentence_group, sizes)
+        codes, vocabulary = parsed.codes, parsed.vocabulary
+        counted = np.bincount(sentence_group // 2, weights=sizes * ~again, minlength=count).astype(np.int64)
+        without_sentences = np.flatnonzero(starts[1:] == starts[:-1])
+        if len(without_sentences):  # only in documents not made by the parser
+            index = {token: i for i, token in enumerate(vocabulary)}
+            own = [[index.setdefault(token, len(index)) for token in lower_tokens(parsed.paragraphs[i])]
+                   for i in without_sentences]
+            codes = np.concatenate([codes, np.array([c for cs in own for c in cs], dtype=np.int64)])
+            group = np.concatenate([group, np.repeat(2 * without_sentences, [len(cs) for cs in own])])
+            vocabulary = np.array(list(index), dtype=object)
+            counted[without_sentences] = np.asarray(parsed.words, dtype=np.int64)[without_sentences]
+        self.paragraphs["counted_words"].extend(counted.tolist())
+        if not len(codes):
+            return 0
+        if again.any() or len(without_sentences):
+            order = np.argsort(group, kind="stable")
+            codes, group = codes[order], group[order]
+            # Number the tokens again, in order of first appearance in this order.
+            distinct, first = np.unique(codes, return_index=True)
+            by_appearance = distinct[np.argsort(first)]
+            renumbered = np.empty(len(vocabulary), dtype=np.int64)
+            renumbered[by_appearance] = np.arange(len(by_appearance))
+            codes, vocabulary = renumbered[codes], vocabulary[by_appearance]
+        width = len(vocabulary)
+        entries, keys = pd.factorize(group * width + codes)  # (group, token) in order of first appearance
+        key_group, term = np.divmod(keys, width)
+        self.terms.append((doc_id, key_group // 2 + 1, term, vocabulary, np.bincount(entries), key_group % 2 == 1))
+        return len(keys)
+
+    def finish(self) -> Annotation:
+        paragraphs, sentences = dict(self.paragraphs), dict(self.sentences)
+        offsets = np.concatenate([[0], np.cumsum(self.driver_counts)]).astype(np.int32)
+        drivers = pa.StructArray.from_arrays(
+            [pa.array(self.driver_phrases, pa.string()), pa.array(self.driver_polarities, pa.float64())],
+            fields=list(DRIVER_TYPE),
+        )
+        paragraphs["drivers"] = pa.ListArray.from_arrays(pa.array(offsets), drivers)
+        rows = np.array(self.rows, dtype=np.int64).reshape(-1, 4)
+        doc_ids = self.documents["doc_id"]
+        columns = list(zip(*self.mentions)) if self.mentions else [[] for _ in MATCHES_SCHEMA.names[1:]]
+        matches = dict(zip(MATCHES_SCHEMA.names[1:], columns))
+        for k, table in enumerate((paragraphs, sentences, matches)):
+            table["doc_id"] = _repeated_strings(doc_ids, np.repeat(np.arange(len(doc_ids)), rows[:, k]))
+        # Positions count from 1 in each document; sentences from 0 in each paragraph.
+        positions = _counting_up(rows[:, 0]) + 1
+        per_paragraph = np.concatenate(self.sentences_per_paragraph) if self.rows else np.empty(0, np.int64)
+        paragraphs["position"] = positions
+        sentences["position"] = np.repeat(positions, per_paragraph)
+        sentences["sentence"] = _counting_up(per_paragraph)
+        return Annotation(
+            documents=pa.Table.from_pydict(self.documents, schema=DOCUMENTS_SCHEMA),
+            paragraphs=pa.Table.from_pydict(paragraphs, schema=PARAGRAPHS_SCHEMA),
+            sentences=pa.Table.from_pydict(sentences, schema=SENTENCES_SCHEMA),
+            matches=pa.Table.from_pydict(matches, schema=MATCHES_SCHEMA),
+            terms=pa.Table.from_pydict(self._terms_columns(), schema=TERMS_SCHEMA),
+            rows=rows,
+        )
+
+    def _terms_columns(self) -> dict:
+        if not self.terms:
+            return {name: [] for name in TERMS_SCHEMA.names}
+        doc_ids, positions, terms, vocabularies, counts, repeated = zip(*self.terms)
+        first_term = np.cumsum([0] + [len(vocabulary) for vocabulary in vocabularies[:-1]])
+        return {
+            "doc_id": _repeated_strings(doc_ids, np.repeat(np.arange(len(doc_ids)), [len(p) for p in positions])),
+            "position": np.concatenate(positions),
+            "token": _repeated_strings(
+                np.concatenate(vocabularies), np.concatenate([term + first for term, first in zip(terms, first_term)])
+            ),
+            "count": np.concatenate(counts).astype(np.int32),
+            "repeated": np.concatenate(repeated),
+        }
+
+
+def _counting_up(counts: np.ndarray) -> np.ndarray:
+    """0, 1, … counts[0] - 1, 0, 1, … counts[1] - 1, …"""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _repeated_strings(values: Sequence[str], indices: np.ndarray) -> pa.Array:
+    """The string array ``values[indices]``, built in Arrow (faster than from Python objects)."""
+    dictionary = pa.array(values, pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), dictionary).cast(pa.string())
+
+
+def tag_paragraphs(
+    texts: Sequence[str], sentences: Sequence[Sequence[str]], repeated: Sequence[Sequence[bool]], lexicon: Lexicon
+) -> list[tuple[list[tuple], tuple[str, ...], tuple[str, ...], str]]:
+    """:func:`tag_paragraph` of each paragraph of a document (its texts, the sentences of
+    each and whether each sentence repeats earlier text), from one scan of the texts."""
+    theme_order = {theme_id: i for i, theme_id in enumerate(lexicon.ids)}
+    found: list[list] = [[] for _ in texts]
+    for index, match in find_matches_in(texts, lexicon):
+        found[index].append(match)
+    tags = []
+    for text, matches, paragraph_sentences, flags in zip(texts, found, sentences, repeated):
+        if not matches:
+            tags.append(_UNTAGGED)
+            continue
+        span_starts = [start for start, _ in sentence_spans(text, paragraph_sentences)]
+        tags.append(_tag(matches, span_starts, flags, theme_order))
+    return tags
+
+
+_UNTAGGED: tuple[list[tuple], tuple[str, ...], tuple[str, ...], str] = ([], (), (), "")
+
+
+def _tag(
+    found: Sequence, span_starts: Sequence[int], repeated_flags: Sequence[bool], theme_order: Mapping[str, int]
+) -> tuple[list[tuple], tuple[str, ...], tuple[str, ...], str]:
+    """:func:`tag_paragraph` from the paragraph's matches and the start of each sentence."""
+    mentions: list[tuple] = []
+    counted_mentions: dict[str, int] = {}
+    matched_terms: list[str] = []
+    for match in found:
+        # The sentence holding the match: the last to start at or before it (spans never overlap).
+        sentence_index = bisect.bisect_right(span_starts, match.start) - 1
+        repeated = sentence_index >= 0 and repeated_flags[sentence_index]
+        for theme_id in match.theme_ids:
+            mentions.append((sentence_index, theme_id, match.term, match.surface, match.start, match.end, repeated))
+            if not repeated:
+                counted_mentions[theme_id] = counted_mentions.get(theme_id, 0) + 1
+                label = f"{theme_id}: {match.term}"
+                if label not in matched_terms:
+                    matched_terms.append(label)
+    themes = tuple(sorted(counted_mentions, key=lambda t: theme_order.get(t, len(theme_order))))
+    dominant = max(themes, key=lambda t: (counted_mentions[t], -theme_order.get(t, 0)), default="")
+    return mentions, themes, tuple(matched_terms), dominant
 
 
 def tag_paragraph(
@@ -186,29 +813,8 @@ def tag_paragraph(
     surface, start, end, repeated). A stored corpus re-tags its paragraphs
     with this when the lexicon changes, without re-scoring them.
     """
-    mentions: list[tuple] = []
-    counted_mentions: dict[str, int] = {}
-    matched_terms: list[str] = []
-    for match in find_matches(text, lexicon):
-        sentence_index = _sentence_at(spans, match.start)
-        repeated = sentence_index is not None and repeated_flags[sentence_index]
-        for theme_id in match.theme_ids:
-            mentions.append(
-                (
-                    -1 if sentence_index is None else sentence_index,
-                    theme_id, match.term, match.surface, match.start, match.end, repeated,
-                )
-            )
-            if not repeated:
-                counted_mentions[theme_id] = counted_mentions.get(theme_id, 0) + 1
-                label = f"{theme_id}: {match.term}"
-                if label not in matched_terms:
-                    matched_terms.append(label)
-
     theme_order = {theme_id: i for i, theme_id in enumerate(lexicon.ids)}
-    themes = tuple(sorted(counted_mentions, key=lambda t: theme_order.get(t, len(theme_order))))
-    dominant = max(themes, key=lambda t: (counted_mentions[t], -theme_order.get(t, 0)), default="")
-    return mentions, themes, tuple(matched_terms), dominant
+    return _tag(find_matches(text, lexicon), [start for start, _ in spans], repeated_flags, theme_order)
 
 
 def sentence_spans(text: str, sentences: Iterable[str]) -> Iterable[tuple[int, int]]:
@@ -221,16 +827,6 @@ def sentence_spans(text: str, sentences: Iterable[str]) -> Iterable[tuple[int, i
         end = start + len(sentence)
         yield start, end
         cursor = end
-
-
-def _sentence_at(spans: Sequence[tuple[int, int]], offset: int) -> int | None:
-    for index, (start, end) in enumerate(spans):
-        if start <= offset < end:
-            return index
-    for index in range(len(spans) - 1, -1, -1):
-        if spans[index][0] <= offset:
-            return index
-    return None
 
 
 def theme_mention_matrix(analysis: Analysis, pids: np.ndarray, include_repeats: bool) -> pd.DataFrame:

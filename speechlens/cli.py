@@ -1,6 +1,6 @@
 """Command line: ``python -m speechlens analyze PATH... --out FILE.csv``,
 ``python -m speechlens brief --out FILE.html|FILE.pdf [filters]``, and the corpus
-store: ``python -m speechlens add PATH...``, ``list`` and ``remove DOC_ID...``."""
+store: ``python -m speechlens add PATH...``, ``list``, ``remove DOC_ID...`` and ``reanalyze``."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from speechlens.corpus import DEFAULT_DATA_DIR, THEMES_FILE, Corpus, load_defaul
 from speechlens.export import EXPORT_COLUMNS, paragraph_table, write_table
 from speechlens.filters import Filters, section_labels, select
 from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
-from speechlens.parsing import MetadataError, load_document, parse_document, read_meta
+from speechlens.parsing import MetadataError, ParsedDocument, load_document, parse, parse_document, read_meta
 from speechlens.reading import read_text
 from speechlens.themes import load_lexicon
 from speechlens.urlstate import (
@@ -231,7 +231,7 @@ examples:
 """
 # Flags of `add` (argparse dest) that set a DocumentMeta field.
 META_FLAGS = ("title", "speaker", "post", "country", "event", "place", "date", "language", "source_type")
-DEFAULT_BATCH = 250
+DEFAULT_BATCH = 500
 
 
 def add_store_parsers(commands) -> None:  # commands: the parser's subparsers
@@ -279,6 +279,17 @@ def add_store_parsers(commands) -> None:  # commands: the parser's subparsers
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
     store_option(remove)
     wait_option(remove)
+
+    reanalyze = commands.add_parser(
+        "reanalyze", help="analyse again the stored speeches an older SpeechLens analysed",
+        description="Parse, score and tag again, from their stored text, the documents of every segment "
+        "written by another analysis version than this SpeechLens's; each segment is replaced "
+        "atomically. A store written by this version is left as it is.",
+    )
+    store_option(reanalyze)
+    reanalyze.add_argument("--themes", type=Path, default=DEFAULT_DATA_DIR / THEMES_FILE,
+                           help="themes lexicon to tag with (default: data/themes.toml)")
+    wait_option(reanalyze)
 
 
 def iso_date(value: str) -> str:
@@ -348,13 +359,16 @@ def supported_suffixes() -> frozenset[str]:
 
 
 def extract(path: Path) -> str:
-    """The text of a speech file; ValueError (with a message naming it) when it cannot be read."""
+    """The text of a speech file, normalised (:func:`~speechlens.text.normalize_text`); ValueError
+    (with a message naming it) when it cannot be read."""
     try:
         from speechlens.formats import extract_text, max_upload_bytes
     except ImportError:  # pragma: no cover - formats.py not there yet
         if path.suffix.lower() != ".txt":
             raise ValueError(f"{path}: only .txt files can be read") from None
-        return read_text(path)
+        from speechlens.text import normalize_text
+
+        return normalize_text(read_text(path))
     size, limit = path.stat().st_size, max_upload_bytes()
     if size > limit:  # refuse before reading it into memory
         raise ValueError(
@@ -460,6 +474,22 @@ class MetadataTables:
 
 def read_speech(path: Path, tables: MetadataTables, flags: dict[str, str]) -> tuple[Document, dict[str, str]]:
     """The parsed document of a speech file and its extra metadata; ValueError when refused."""
+    text, meta, extra = read_source(path, tables, flags)
+    return parse_document(text, meta), extra
+
+
+def read_parsed(
+    path: Path, tables: MetadataTables, flags: dict[str, str]
+) -> tuple[ParsedDocument, dict[str, str]]:
+    """:func:`read_speech`, the document parsed into columns (what the ingest annotates)."""
+    text, meta, extra = read_source(path, tables, flags)
+    return parse(text, meta, normalised=True), extra  # extract() gives normalised text
+
+
+def read_source(
+    path: Path, tables: MetadataTables, flags: dict[str, str]
+) -> tuple[str, DocumentMeta, dict[str, str]]:
+    """The text of a speech file, its metadata and its extra metadata; ValueError when refused."""
     from speechlens.store import metadata_from_row
 
     text = extract(path)
@@ -487,14 +517,14 @@ def read_speech(path: Path, tables: MetadataTables, flags: dict[str, str]) -> tu
             iso_date(meta.date)
         except argparse.ArgumentTypeError:
             raise MetadataError(f"{path}: date {meta.date!r} is not a valid YYYY-MM-DD date") from None
-    return parse_document(text, meta), extra
+    return text, meta, extra
 
 
 def run_add(args: argparse.Namespace) -> int:
     import functools
 
-    from speechlens.ingest import Prepared, analyzer_for, prepare
-    from speechlens.store import Store, default_store_dir
+    from speechlens.ingest import Prepared, StoreWriter, prepare
+    from speechlens.store import AddReport, Store, default_store_dir
 
     lexicon = load_lexicon(args.themes)
     store = Store(args.store or default_store_dir(), lock_timeout=args.wait)
@@ -513,39 +543,39 @@ def run_add(args: argparse.Namespace) -> int:
     handled = 0
     batch: list[Prepared] = []
 
-    def commit() -> None:
-        if not batch:
-            return
-        documents = [prepared.document for prepared in batch]
-        extra = {prepared.document.meta.doc_id: prepared.extra for prepared in batch}
-        report = store.add(documents, lexicon, extra=extra, analyzer=analyzer_for(batch))
-        added.extend(report.added)
-        for duplicate in report.duplicates:
-            path = batch[duplicate.index].source
-            same = "is already stored" if duplicate.duplicate_of == duplicate.doc_id else (
-                f"has the same text as {duplicate.duplicate_of!r}")
-            duplicates.append(f"{path} ({duplicate.doc_id}) {same}; not stored again")
-        for refusal in report.refused:
-            path = batch[refusal.index].source
-            refused.append((path, f"{path}: {refusal.message}"))
-            print(f"refused {path}: {refusal.message}", file=sys.stderr)
-        batch.clear()
+    def committed(reports: list[tuple[list[Prepared], AddReport]]) -> None:
+        for done, report in reports:
+            added.extend(report.added)
+            for duplicate in report.duplicates:
+                path = done[duplicate.index].source
+                same = "is already stored" if duplicate.duplicate_of == duplicate.doc_id else (
+                    f"has the same text as {duplicate.duplicate_of!r}")
+                duplicates.append(f"{path} ({duplicate.doc_id}) {same}; not stored again")
+            for refusal in report.refused:
+                path = done[refusal.index].source
+                refused.append((path, f"{path}: {refusal.message}"))
+                print(f"refused {path}: {refusal.message}", file=sys.stderr)
 
     try:
-        read = functools.partial(read_speech, tables=tables, flags=flags)
-        for prepared in prepare(files, lexicon, read=read, jobs=args.jobs):
-            handled += 1
-            progress.update(handled, "added")
-            if prepared.error is not None:  # RejectedFile, UnreadableTextError, MetadataError
-                path = prepared.source
-                message = file_message(path, ValueError(prepared.error))
-                refused.append((path, message))
-                print(f"refused {message}", file=sys.stderr)
-                continue
-            batch.append(prepared)
-            if len(batch) >= args.batch_size:
-                commit()
-        commit()
+        # Files are read and analysed in worker processes; each batch is committed in a
+        # thread while the workers go on.
+        read = functools.partial(read_parsed, tables=tables, flags=flags)
+        with StoreWriter(store, lexicon) as writer:
+            for prepared in prepare(files, lexicon, read=read, jobs=args.jobs):
+                handled += 1
+                progress.update(handled, "added")
+                if prepared.error is not None:  # RejectedFile, UnreadableTextError, MetadataError
+                    path = prepared.source
+                    message = file_message(path, ValueError(prepared.error))
+                    refused.append((path, message))
+                    print(f"refused {message}", file=sys.stderr)
+                    continue
+                batch.append(prepared)
+                if len(batch) >= args.batch_size:
+                    committed(writer.add(batch))
+                    batch = []
+            committed(writer.add(batch))
+            committed(writer.finished())
     finally:
         progress.finish(f"added {len(added)}/{len(files)}")
     for line in duplicates:
@@ -616,6 +646,29 @@ def run_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reanalyze(args: argparse.Namespace) -> int:
+    from speechlens.store import Store, default_store_dir
+
+    store = Store(args.store or default_store_dir(), lock_timeout=args.wait)
+    stale = store.stale_segments()
+    if not stale:
+        print(f"every segment of the store at {store.path} is up to date; nothing to do")
+        return 0
+    progress = Progress(len(stale))
+    finished = [0]
+
+    def report(done: int, _: int) -> None:
+        finished[0] = done
+        progress.update(done, "re-analysed")
+
+    try:
+        store.reanalyze(load_lexicon(args.themes), segments=stale, progress=report)
+    finally:
+        progress.finish(f"re-analysed {finished[0]}/{len(stale)} segment(s)")
+    print(f"re-analysed {finished[0]} segment(s) of the store at {store.path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -629,6 +682,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_list(args)
         if args.command == "remove":
             return run_remove(args)
+        if args.command == "reanalyze":
+            return run_reanalyze(args)
     except BriefingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

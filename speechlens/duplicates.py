@@ -8,17 +8,20 @@ speech repeats a sentence with only its parenthesis reworded: 0.91.
 Candidates are found with *prefix filtering* (Chaudhuri et al., 2006): order
 each token set by how rare its tokens are in the document; two sets with
 Jaccard >= t must share one of the first ``|s| - ceil(t*|s|) + 1`` tokens of
-each. Only those prefixes are indexed, and they are made of rare words, so
-each text meets a handful of candidates instead of every earlier text: the
-work grows about linearly with the length of the speech, and no repeat above
-the threshold is missed.
+each. Only pairs of texts whose prefixes share a token are compared, and the
+prefixes are made of rare words, so each text meets a handful of candidates
+instead of every earlier text: the work grows about linearly with the length
+of the speech, and no repeat above the threshold is missed. (Any one order of
+the tokens gives that guarantee; the rarity order only keeps the candidates
+few.) The whole search runs as a few array operations over integer token
+codes, with no Python loop per token or per pair.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from typing import Sequence
+
+import numpy as np
 
 from speechlens.text import tokenize
 
@@ -29,6 +32,7 @@ __all__ = [
     "find_near_duplicates",
     "find_repeats",
     "find_repeated_sentences",
+    "repeats_of_codes",
 ]
 
 THRESHOLD = 0.8
@@ -56,24 +60,12 @@ def find_repeats(
     token_lists: Sequence[Sequence[str]], threshold: float = THRESHOLD, min_words: int = MIN_WORDS
 ) -> dict[int, int]:
     """:func:`find_near_duplicates` for texts already tokenised (saves a pass)."""
-    token_sets = [
-        frozenset(t.lower() for t in tokens) if len(tokens) >= min_words else frozenset()
-        for tokens in token_lists
-    ]
-    rank = _rarity_ranks(token_sets)
-    index: dict[str, list[int]] = {}
-    repeats: dict[int, int] = {}
-    for i, tokens in enumerate(token_sets):
-        if not tokens:
-            continue
-        prefix = sorted(tokens, key=rank.__getitem__)
-        del prefix[len(prefix) - math.ceil(threshold * len(prefix)) + 1 :]
-        best = _most_similar(tokens, prefix, index, token_sets, threshold)
-        if best is not None:
-            repeats[i] = repeats.get(best, best)
-        for token in prefix:
-            index.setdefault(token, []).append(i)
-    return repeats
+    ids: dict[str, int] = {}
+    codes = np.fromiter(
+        (ids.setdefault(token.lower(), len(ids)) for tokens in token_lists for token in tokens), dtype=np.int64
+    )
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    return repeats_of_codes(codes, lengths, len(ids), threshold, min_words)
 
 
 def find_repeated_sentences(
@@ -89,28 +81,101 @@ def find_repeated_sentences(
     return {places[later]: places[earlier] for later, earlier in repeats.items()}
 
 
-def _rarity_ranks(token_sets: list[frozenset[str]]) -> dict[str, int]:
-    """One global order of tokens, rarest first (ties alphabetical)."""
-    counts = Counter(token for tokens in token_sets for token in tokens)
-    ordered = sorted(counts, key=lambda token: (counts[token], token))
-    return {token: rank for rank, token in enumerate(ordered)}
+def repeats_of_codes(
+    codes: np.ndarray, lengths: np.ndarray, vocabulary_size: int,
+    threshold: float = THRESHOLD, min_words: int = MIN_WORDS, *, apart_from: int | None = None,
+) -> dict[int, int]:
+    """:func:`find_repeats` for texts given as token codes (equal lower-cased words, equal codes).
+
+    ``codes`` holds the tokens of every text, one text after the other;
+    ``lengths[i]`` is how many text ``i`` has (its words, repeats included);
+    codes run from 0 to ``vocabulary_size - 1``. With ``apart_from``, the texts
+    before that index and those from it on are two separate searches done in
+    one (e.g. a speech's sentences, then its paragraphs).
+    """
+    count = len(lengths)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    member = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    keep = (lengths >= min_words)[member]
+    if not keep.any():
+        return {}
+    width = max(int(vocabulary_size), 1)
+    # Each text's distinct tokens, as sorted keys text * width + code.
+    entries = _unique(member[keep] * width + np.asarray(codes, dtype=np.int64)[keep])
+    text, code = np.divmod(entries, width)
+    sizes = np.bincount(text, minlength=count)
+    first = np.cumsum(sizes) - sizes  # where each text's entries start
+    # Prefixes: each text's rarest tokens (ties by code).
+    rank = np.empty(width, dtype=np.int64)
+    rank[np.argsort(np.bincount(code, minlength=width), kind="stable")] = np.arange(width)
+    text_by_rarity, token_rank = np.divmod(np.sort(text * width + rank[code]), width)
+    prefix_sizes = sizes - np.ceil(threshold * sizes).astype(np.int64) + 1
+    in_prefix = np.arange(len(entries)) - first[text_by_rarity] < prefix_sizes[text_by_rarity]
+    later, earlier = _sharing_pairs(text_by_rarity[in_prefix], token_rank[in_prefix], count)
+    if apart_from is not None:
+        same_side = (later < apart_from) == (earlier < apart_from)
+        later, earlier = later[same_side], earlier[same_side]
+    # Sets of very different sizes cannot reach the threshold.
+    size_later, size_earlier = sizes[later], sizes[earlier]
+    fits = (threshold * size_later <= size_earlier) & (size_earlier <= size_later / threshold)
+    later, earlier, size_later, size_earlier = later[fits], earlier[fits], size_later[fits], size_earlier[fits]
+    if not len(later):
+        return {}
+    shared = _shared_counts(entries, code, first, later, earlier, size_later, width)
+    score = shared / (size_later + size_earlier - shared)
+    similar = score >= threshold
+    later, earlier, score = later[similar], earlier[similar], score[similar]
+    # Per later text: the most similar earlier text, the first on a tie.
+    order = np.lexsort((earlier, -score, later))
+    later, earlier = later[order], earlier[order]
+    best = _starts_of_runs(later)
+    repeats: dict[int, int] = {}
+    for i, j in zip(later[best].tolist(), earlier[best].tolist()):
+        repeats[i] = repeats.get(j, j)
+    return repeats
 
 
-def _most_similar(
-    tokens: frozenset[str],
-    prefix: list[str],
-    index: dict[str, list[int]],
-    token_sets: list[frozenset[str]],
-    threshold: float,
-) -> int | None:
-    candidates = sorted({j for token in prefix for j in index.get(token, ())})
-    best, best_score = None, threshold
-    for j in candidates:
-        other = token_sets[j]
-        # Sets of very different sizes cannot reach the threshold.
-        if not threshold * len(tokens) <= len(other) <= len(tokens) / threshold:
-            continue
-        score = jaccard(tokens, other)
-        if score > best_score or (best is None and score >= threshold):
-            best, best_score = j, score
-    return best
+def _sharing_pairs(texts: np.ndarray, tokens: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (later, earlier) pair of distinct texts listing a common token, once.
+
+    ``texts[k]`` lists ``tokens[k]``; a text lists a token at most once.
+    """
+    order = np.lexsort((texts, tokens))
+    texts, tokens = texts[order], tokens[order]
+    starts = np.flatnonzero(_starts_of_runs(tokens))
+    group_start = np.repeat(starts, np.diff(np.append(starts, len(tokens))))
+    before = np.arange(len(tokens)) - group_start  # texts listing the same token earlier
+    total = int(before.sum())
+    if total == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    step = np.arange(total) - np.repeat(np.cumsum(before) - before, before)
+    later = np.repeat(texts, before)
+    earlier = texts[np.repeat(group_start, before) + step]
+    pairs = _unique(later * count + earlier)
+    return np.divmod(pairs, count)
+
+
+def _shared_counts(
+    entries: np.ndarray, code: np.ndarray, first: np.ndarray, later: np.ndarray, earlier: np.ndarray,
+    size_later: np.ndarray, width: int,
+) -> np.ndarray:
+    """|later ∩ earlier| for each pair: each token of the later text looked up among the earlier's."""
+    pair = np.repeat(np.arange(len(later)), size_later)
+    step = np.arange(len(pair)) - np.repeat(np.cumsum(size_later) - size_later, size_later)
+    wanted = earlier[pair] * width + code[np.repeat(first[later], size_later) + step]
+    at = np.minimum(np.searchsorted(entries, wanted), len(entries) - 1)
+    return np.bincount(pair, weights=entries[at] == wanted, minlength=len(later))
+
+
+def _starts_of_runs(values: np.ndarray) -> np.ndarray:
+    """True where a run of equal values begins."""
+    starts = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique, without its overhead on small arrays)."""
+    values = np.sort(values)
+    return values[_starts_of_runs(values)]

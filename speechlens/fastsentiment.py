@@ -88,7 +88,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.etree import ElementTree
 
-__all__ = ["assessments", "lexicon_path", "lower_tokens", "score", "score_many"]
+__all__ = ["assessments", "lexicon_path", "lower_tokens", "score", "score_many", "score_with_sentences"]
 
 Assessment = tuple[list[str], float, float, "str | None"]
 
@@ -503,7 +503,15 @@ def _slow_groups(text: str, model: _Model) -> list:
 
 def _assess(groups: Iterable) -> list[list]:
     """pattern's assessment state machine.  Entries: [words, polarity, subjectivity, intensity, negated, label]."""
+    return _assess_with_state(groups)[0]
+
+
+def _assess_with_state(groups: Iterable) -> tuple[list[list], bool, bool]:
+    """:func:`_assess`, and what decides whether the text can be scored as part of a longer
+    one that starts with it: (entries, a modifier or negation still pending at the end,
+    a "!" met before the first entry)."""
     a: list[list] = []
+    early_bang = False
     m = None  # pending modifier (a lexicon adverb) or None
     m_ly = False  # ... whether it ends in "-ly"
     n = None  # pending negation or None
@@ -559,15 +567,18 @@ def _assess(groups: Iterable) -> list[list]:
                     n = None
                 elif m and not keeps_modifier:
                     m = None
-                if bang and a:
-                    last = a[-1]
-                    last[0].append("!")
-                    last[1] = max(-1.0, min(last[1] * 1.25, +1.0))
+                if bang:
+                    if a:
+                        last = a[-1]
+                        last[0].append("!")
+                        last[1] = max(-1.0, min(last[1] * 1.25, +1.0))
+                    else:
+                        early_bang = True
                 if sarcasm:
                     a.append([[w], 0.0, 1.0, 1.0, False, _IRONY])
                 if emoticon is not None:
                     a.append([[w], emoticon, 1.0, 1.0, False, _MOOD])
-    return a
+    return a, m is not None or n is not None, early_bang
 
 
 def _averages(a: list[list]) -> tuple[float, float]:
@@ -603,9 +614,62 @@ def score_and_assessments(text: str) -> tuple[tuple[float, float], list[Assessme
     """``score`` and ``assessments`` from a single pass over the text."""
     _check(text)
     entries = _assess(_token_groups(text, _get_model()))
-    return _averages(entries), [
-        (entry[0], entry[1] * -0.5 if entry[4] else entry[1], entry[2], entry[5]) for entry in entries
-    ]
+    return _averages(entries), _public(entries)
+
+
+def _public(entries: list[list]) -> list[Assessment]:
+    """Assessments as TextBlob gives them: (words, polarity, subjectivity, label)."""
+    return [(entry[0], entry[1] * -0.5 if entry[4] else entry[1], entry[2], entry[5]) for entry in entries]
+
+
+def score_with_sentences(
+    text: str, sentences: Sequence[str]
+) -> tuple[tuple[float, float], list[Assessment], list[tuple[float, float]]]:
+    """``score_and_assessments(text)`` and the ``score`` of each of ``sentences``, bit for bit.
+
+    When the sentences are the text's words in order (as the parser's are),
+    the state machine runs once over each sentence and the text's assessments
+    are theirs end to end. That is exact unless a sentence ends with a
+    modifier or negation pending or opens with "!" before its first
+    assessment (then the text is assessed again as a whole); texts that take
+    pattern's slow path (emoticons, blank lines) are scored one by one.
+    """
+    _check(text)
+    model = _get_model()
+    normalised = _normalise(text)
+    # Without "n't" or quotes in the text there are none in its sentences either (when they
+    # are its words; if not, _words_in_order says so).
+    parts = sentences if normalised is text else [_normalise(sentence) for sentence in sentences]
+    if (
+        ("\n" in normalised and "\n\n" in normalised.replace("\r\n", "\n"))
+        or _EOS in normalised
+        or _RE_SUSPECT.search(normalised) is not None
+        or not _words_in_order(parts, normalised)
+    ):
+        return (*score_and_assessments(text), [score(sentence) for sentence in sentences])
+    groups = model.groups.__getitem__
+    entries: list[list] = []
+    scores = []
+    pending = joined = False
+    for part in parts:
+        own, pending_after, early_bang = _assess_with_state(map(groups, part.split()))
+        joined = joined or pending or (early_bang and bool(entries))
+        scores.append(_averages(own))
+        entries.extend(own)
+        pending = pending_after
+    if joined:  # the sentences' states carry over: assess the text as a whole
+        entries = _assess(map(groups, normalised.split()))
+    return _averages(entries), _public(entries), scores
+
+
+def _words_in_order(parts: Sequence[str], whole: str) -> bool:
+    """Whether the normalised sentences ``parts`` hold the normalised text ``whole``'s chunks in
+    order, and none takes pattern's slow path by itself (a blank line)."""
+    if " ".join(parts) == whole:  # the usual case; a blank line in a part is one in the whole
+        return True
+    return [chunk for part in parts for chunk in part.split()] == whole.split() and not any(
+        "\n\n" in part.replace("\r\n", "\n") for part in parts
+    )
 
 
 def score_many(texts: Sequence[str]) -> list[tuple[float, float]]:

@@ -35,9 +35,9 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from speechlens.text import count_words, split_sentences, tokenize
+from speechlens.text import count_words, lower_tokens, split_sentences
 
 __all__ = ["split_paragraphs", "LONG_PARAGRAPH_WORDS", "TARGET_PARAGRAPH_WORDS"]
 
@@ -77,7 +77,7 @@ _FIRST_WORD = re.compile(r"[^\W_]+")
 _NUMBERED = re.compile(r"(\d{1,3})\.\s|\(\w{1,3}\)\s")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_ALNUM = re.compile(r"[^\W_]")
-_LINE_END_HYPHENATION = re.compile(r"[^\W_]+-\n[ \n]*[^\W_]+")
+_HYPHEN_AT_LINE_END = re.compile(r"-\n[ \n]*[^\W_]+")  # and the rest of the word, on the next line
 _CLAUSE_BREAKS = (re.compile(r"(?<=[;:]) "), re.compile(r"(?<=,) "), re.compile(r" "))
 
 
@@ -89,8 +89,7 @@ _HYPHEN_PREFIXES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: quick to make, and there is one per line of text
     text: str  # stripped
     indented: bool
     after_blank: bool  # a blank line (not page furniture) precedes it
@@ -110,17 +109,29 @@ def split_paragraphs(text: str) -> list[str]:
     cut mid-word; paragraphs longer than ``LONG_PARAGRAPH_WORDS`` words are
     cut at sentence boundaries.
     """
+    return split_paragraphs_and_sentences(text)[0]
+
+
+# A paragraph's sentences and the lower_tokens() of each.
+SentencesAndTokens = tuple[list[str], list[list[str]]]
+
+
+def split_paragraphs_and_sentences(text: str) -> tuple[list[str], dict[str, SentencesAndTokens]]:
+    """:func:`split_paragraphs`, and the sentences (``split_sentences``) and their
+    tokens (``lower_tokens``) of the paragraphs whose words it had to count, by
+    paragraph text, so that the parser need not split and tokenise them again."""
     lines = _content_lines(text)
     if not lines:
-        return []
+        return [], {}
     layout = _measure_layout(lines)
     vocabulary = _Vocabulary(text)
-    paragraphs = []
+    paragraphs: list[str] = []
+    known: dict[str, SentencesAndTokens] = {}
     for block in _group_lines(lines, layout):
         paragraph = _join_block(block, vocabulary)
         if _HAS_LETTER.search(paragraph):
-            paragraphs.extend(_cut_long_paragraph(paragraph))
-    return paragraphs
+            paragraphs.extend(_cut_long_paragraph(paragraph, known))
+    return paragraphs, known
 
 
 # --- step 1: lines ---------------------------------------------------------
@@ -133,7 +144,7 @@ def _content_lines(text: str) -> list[_Line]:
     after_furniture = False
     for raw in text.replace("\r", "\n").replace("\f", "\n").split("\n"):
         stripped = raw.strip()
-        if not _HAS_ALNUM.search(stripped):
+        if not (stripped[:1].isalnum() or _HAS_ALNUM.search(stripped)):  # isalnum() is [^\W_], faster
             blank = blank or not after_furniture  # "* * *" and "---" separate like a blank line
             continue
         if _FURNITURE.fullmatch(stripped):
@@ -227,9 +238,24 @@ class _Vocabulary:
 
     def __contains__(self, word: str) -> bool:
         if self._words is None:
-            unsplit = _LINE_END_HYPHENATION.sub(" ", self._text)
-            self._words = frozenset(token.lower() for token in tokenize(unsplit))
+            self._words = frozenset(lower_tokens(_without_split_words(self._text)))
         return word.lower() in self._words
+
+
+def _without_split_words(text: str) -> str:
+    r"""``text`` with every word hyphenated across a line break ("co-\noperation") replaced
+    by a space: ``re.sub(r"[^\W_]+-\n[ \n]*[^\W_]+", " ", text)``, but searched from each
+    "-\n" (rare) rather than from every letter."""
+    parts, done = [], 0  # the text before `done` is handled
+    for match in _HYPHEN_AT_LINE_END.finditer(text):
+        start = hyphen = match.start()
+        while start > done and text[start - 1].isalnum():  # isalnum() is [^\W_]
+            start -= 1
+        if start < hyphen:  # a word part before the hyphen: the whole word goes
+            parts += (text[done:start], " ")
+            done = match.end()
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 @functools.cache
@@ -295,17 +321,25 @@ def _rejoin_hyphenated(left: str, line: str, vocabulary: _Vocabulary) -> str:
 # --- step 5: cutting absurdly long paragraphs --------------------------------
 
 
-def _cut_long_paragraph(paragraph: str) -> list[str]:
+def _cut_long_paragraph(paragraph: str, known: dict[str, SentencesAndTokens]) -> list[str]:
+    """The paragraph, or its pieces; ``known`` gets the sentences and tokens of
+    a paragraph that was counted and kept whole."""
     if len(paragraph) < 2 * LONG_PARAGRAPH_WORDS:
         return [paragraph]  # too short to hold that many words: skip counting
-    if count_words(paragraph) <= LONG_PARAGRAPH_WORDS:
+    # Its words, counted sentence by sentence (tokens never span sentences),
+    # since the parser needs the sentences and their tokens anyway.
+    sentences = split_sentences(paragraph)
+    tokens = [lower_tokens(sentence) for sentence in sentences]
+    if sum(map(len, tokens)) <= LONG_PARAGRAPH_WORDS:
+        known[paragraph] = (sentences, tokens)
         return [paragraph]
+    words = dict(zip(sentences, map(len, tokens)))
     paragraphs = []
-    for sentences in _split_at_inline_numbers(split_sentences(paragraph)):
-        if sum(count_words(s) for s in sentences) <= LONG_PARAGRAPH_WORDS:
-            paragraphs.append(" ".join(sentences))
+    for group in _split_at_inline_numbers(sentences):
+        if sum(words[s] for s in group) <= LONG_PARAGRAPH_WORDS:
+            paragraphs.append(" ".join(group))
         else:
-            units = _reading_units(sentences)
+            units = _reading_units(group)
             paragraphs.extend(_balanced_groups(units, [count_words(unit) for unit in units]))
     return paragraphs
 

@@ -3,28 +3,37 @@
 :func:`parse_document` normalises the text, cuts it into paragraphs, finds
 headings and embedded social-media posts, splits sentences, gives each a
 voice, and flags sentences and paragraphs that repeat earlier ones.
-:func:`load_document` does the same from a text file and its metadata TOML.
+:func:`parse` gives the same in columns (:class:`ParsedDocument`), as the
+corpus ingest uses it. :func:`load_document` parses a text file with its
+metadata TOML.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 import tomllib
 from collections import Counter
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Sequence
 
-from speechlens.duplicates import find_repeats
+import numpy as np
+import pandas as pd
+
+from speechlens.duplicates import repeats_of_codes
 from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, Kind, Paragraph, Sentence, Voice
-from speechlens.paragraphs import split_paragraphs
+from speechlens.paragraphs import split_paragraphs_and_sentences
 from speechlens.reading import read_text
-from speechlens.text import count_words, normalize_text, split_sentences, tokenize
+from speechlens.text import count_words, lower_tokens, normalize_again, normalize_text, split_sentences
 from speechlens.voice import classify_voice, speaker_names
 
 __all__ = [
     "MetadataError",
+    "ParsedDocument",
+    "parse",
     "parse_document",
     "load_document",
     "read_meta",
@@ -64,44 +73,151 @@ def parse_document(text: str, meta: DocumentMeta) -> Document:
     ``repeat_of`` is ``(paragraph position, sentence index)`` with a 0-based
     sentence index, pointing at the first occurrence.
     """
-    normalised = normalize_text(text)
-    texts = _merge_posts(split_paragraphs(normalised))
+    return parse(text, meta).document()
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedDocument:
+    """A parsed document in columns, as :func:`parse` makes it: the values of its
+    paragraphs and sentences, and each sentence's lower-cased tokens.
+
+    :meth:`document` builds the :class:`Document` that :func:`parse_document`
+    returns; the corpus ingest annotates the columns without building it.
+    Paragraph ``i`` (position ``i + 1``) holds sentences
+    ``sentence_starts[i]`` to ``sentence_starts[i + 1] - 1``.
+    """
+
+    meta: DocumentMeta
+    text: str  # normalised
+    paragraphs: list[str]
+    sections: list[str]
+    kinds: list[Kind]
+    voices: list[Voice]
+    words: list[int]
+    duplicate_of: list[int | None]
+    sentence_starts: list[int]  # one more than there are paragraphs
+    sentences: list[str]
+    sentence_voices: list[Voice]
+    repeat_of: list[tuple[int, int] | None]
+    tokens: list[list[str]]  # lower_tokens() of each sentence
+    codes: np.ndarray  # every token of every sentence, in order, as a number: its index in ...
+    vocabulary: np.ndarray  # ... the distinct tokens, in order of first appearance
+    text_is_normalised: bool = False  # text is what normalize_text returned
+
+    def document(self) -> Document:
+        doc_id, starts = self.meta.doc_id, self.sentence_starts
+        paragraphs = []
+        for i, text in enumerate(self.paragraphs):
+            sentences = tuple(
+                Sentence(self.sentences[k], self.sentence_voices[k], self.repeat_of[k])
+                for k in range(starts[i], starts[i + 1])
+            )
+            paragraphs.append(Paragraph(
+                doc_id=doc_id, position=i + 1, section=self.sections[i], kind=self.kinds[i],
+                voice=self.voices[i], text=text, sentences=sentences, words=self.words[i],
+                duplicate_of=self.duplicate_of[i],
+            ))  # fmt: skip
+        return Document(meta=self.meta, paragraphs=tuple(paragraphs), text=self.text)
+
+    @classmethod
+    def of(cls, document: Document) -> ParsedDocument:
+        """The columns of a :class:`Document` (its sentences are tokenised again).
+
+        ValueError when its paragraphs are not numbered 1, 2, 3 … or belong to another doc_id.
+        """
+        paragraphs = document.paragraphs
+        for index, paragraph in enumerate(paragraphs, start=1):
+            if paragraph.position != index or paragraph.doc_id != document.meta.doc_id:
+                raise ValueError(
+                    f"{document.meta.doc_id}: paragraph {index} must have position {index} and doc_id "
+                    f"{document.meta.doc_id!r} (it has {paragraph.position} and {paragraph.doc_id!r})"
+                )
+        sentences = [sentence for paragraph in paragraphs for sentence in paragraph.sentences]
+        tokens = [lower_tokens(s.text) for s in sentences]
+        codes, vocabulary = _encode(tokens)
+        return cls(
+            meta=document.meta,
+            text=document.text,
+            paragraphs=[p.text for p in paragraphs],
+            sections=[p.section for p in paragraphs],
+            kinds=[p.kind for p in paragraphs],
+            voices=[p.voice for p in paragraphs],
+            words=[p.words for p in paragraphs],
+            duplicate_of=[p.duplicate_of for p in paragraphs],
+            sentence_starts=list(itertools.accumulate((len(p.sentences) for p in paragraphs), initial=0)),
+            sentences=[s.text for s in sentences],
+            sentence_voices=[s.voice for s in sentences],
+            repeat_of=[s.repeat_of for s in sentences],
+            tokens=tokens,
+            codes=codes,
+            vocabulary=vocabulary,
+        )
+
+
+def parse(text: str, meta: DocumentMeta, *, normalised: bool = False) -> ParsedDocument:
+    """:func:`parse_document`, in columns (see :class:`ParsedDocument`).
+
+    ``normalised``: ``text`` is what :func:`~speechlens.text.normalize_text` returned
+    (as ``formats.extract_text`` returns it), so it is normalised again only when
+    that could change it (:func:`~speechlens.text.normalize_again`).
+    """
+    clean = normalize_again(text) if normalised else normalize_text(text)
+    paragraphs, known = split_paragraphs_and_sentences(clean)
+    texts = _merge_posts(paragraphs)
     kinds = _classify_kinds(texts)
-    sentences = [_sentences_of(t, kind) for t, kind in zip(texts, kinds)]
-    tokens = [[tokenize(s) for s in paragraph] for paragraph in sentences]
-    voices = _voices(sentences, kinds, meta)
-    sentence_repeats = _repeated_sentences(tokens)
-    paragraph_repeats = find_repeats([[t for s in paragraph for t in s] for paragraph in tokens])
-    paragraphs = []
+    per_paragraph: list[list[str]] = []
+    tokens: list[list[str]] = []
+    for paragraph_text, kind in zip(texts, kinds):
+        if kind == "body" and paragraph_text in known:  # split and tokenised already
+            paragraph_sentences, paragraph_tokens = known[paragraph_text]
+        else:
+            paragraph_sentences = _sentences_of(paragraph_text, kind)
+            paragraph_tokens = [lower_tokens(sentence) for sentence in paragraph_sentences]
+        per_paragraph.append(paragraph_sentences)
+        tokens.extend(paragraph_tokens)
+    voices_per_paragraph = _voices(per_paragraph, kinds, meta)
+    starts = list(itertools.accumulate(map(len, per_paragraph), initial=0))
+    sentences = [sentence for paragraph in per_paragraph for sentence in paragraph]
+    sentence_voices = [voice for paragraph in voices_per_paragraph for voice in paragraph]
+    sizes = list(map(len, tokens))
+    words = [sum(sizes[starts[i]:starts[i + 1]]) for i in range(len(texts))]
+
+    # Repeats among sentences, and among paragraphs (a paragraph's tokens are its sentences').
+    codes, vocabulary = _encode(tokens)
+    both = repeats_of_codes(
+        np.concatenate([codes, codes]), np.array(sizes + words, dtype=np.int64), len(vocabulary),
+        apart_from=len(sizes),
+    )
+    apart = len(sizes)
+    sentence_repeats = {later: earlier for later, earlier in both.items() if later < apart}
+    paragraph_repeats = {later - apart: earlier - apart for later, earlier in both.items() if later >= apart}
+    repeat_of: list[tuple[int, int] | None] = [None] * len(sentences)
+    for later, earlier in sentence_repeats.items():
+        paragraph = bisect.bisect_right(starts, earlier) - 1
+        repeat_of[later] = (paragraph + 1, earlier - starts[paragraph])
+
+    sections, paragraph_voices, duplicate_of = [], [], []
     section = ""
     for i, (paragraph_text, kind) in enumerate(zip(texts, kinds)):
         if kind == "heading":
             section = paragraph_text
-        built = tuple(
-            Sentence(s, voices[i][j], _position_of(sentence_repeats.get((i, j))))
-            for j, s in enumerate(sentences[i])
-        )
-        sizes = [len(t) for t in tokens[i]]  # tokens never span sentences
-        paragraphs.append(
-            Paragraph(
-                doc_id=meta.doc_id,
-                position=i + 1,
-                section=section,
-                kind=kind,
-                voice=_dominant_voice(built, sizes),
-                text=paragraph_text,
-                sentences=built,
-                words=sum(sizes),
-                duplicate_of=_duplicate_of(i, built, sizes, paragraph_repeats),
-            )
-        )
-    return Document(meta=meta, paragraphs=tuple(paragraphs), text=normalised)
+        sections.append(section)
+        span = slice(starts[i], starts[i + 1])
+        paragraph_voices.append(_dominant_voice(sentence_voices[span], sizes[span]))
+        duplicate_of.append(_duplicate_of(i, repeat_of[span], sizes[span], paragraph_repeats))
+    return ParsedDocument(
+        meta=meta, text=clean, paragraphs=texts, sections=sections, kinds=kinds,
+        voices=paragraph_voices, words=words, duplicate_of=duplicate_of, sentence_starts=starts,
+        sentences=sentences, sentence_voices=sentence_voices, repeat_of=repeat_of, tokens=tokens,
+        codes=codes, vocabulary=vocabulary, text_is_normalised=True,
+    )  # fmt: skip
 
 
-def _repeated_sentences(tokens: list[list[list[str]]]) -> dict[tuple[int, int], tuple[int, int]]:
-    places = [(p, s) for p, paragraph in enumerate(tokens) for s in range(len(paragraph))]
-    repeats = find_repeats([sentence for paragraph in tokens for sentence in paragraph])
-    return {places[later]: places[earlier] for later, earlier in repeats.items()}
+def _encode(tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every token, sentence after sentence, as its index in the distinct tokens (in order of
+    first appearance), and those."""
+    codes, vocabulary = pd.factorize(np.array(list(itertools.chain.from_iterable(tokens)), dtype=object))
+    return codes.astype(np.int64, copy=False), vocabulary
 
 
 def _merge_posts(paragraphs: list[str]) -> list[str]:
@@ -121,6 +237,8 @@ def _is_post(paragraph: str) -> bool:
 
 def _post_parts(paragraph: str) -> tuple[str, str] | None:
     """(post text, attribution line) of an embedded post, on one line or two."""
+    if "(@" not in paragraph:  # what every attribution holds: a quick test before the search
+        return None
     attribution = _POST_ATTRIBUTION.search(paragraph)
     if attribution is None or attribution.start() == 0:
         return None
@@ -185,23 +303,21 @@ def _extend_quote(voices: list[Voice]) -> list[Voice]:
     return ["direct"] * first_marked + voices[first_marked:]
 
 
-def _dominant_voice(sentences: Sequence[Sentence], sizes: Sequence[int]) -> Voice:
+def _dominant_voice(voices: Sequence[Voice], sizes: Sequence[int]) -> Voice:
     """The voice with most words; ties go to the speaker's own (direct > reported)."""
-    words: Counter[Voice] = Counter()
-    for sentence, size in zip(sentences, sizes):
-        words[sentence.voice] += size
-    if not words:
+    if not voices:
         return "narration"
+    if voices.count(voices[0]) == len(voices):  # one voice throughout, e.g. a transcript
+        return voices[0]
+    words: Counter[Voice] = Counter()
+    for voice, size in zip(voices, sizes):
+        words[voice] += size
     return min(words, key=lambda voice: (-words[voice], _VOICE_RANK[voice]))
-
-
-def _position_of(place: tuple[int, int] | None) -> tuple[int, int] | None:
-    return None if place is None else (place[0] + 1, place[1])
 
 
 def _duplicate_of(
     index: int,
-    sentences: Sequence[Sentence],
+    repeat_of: Sequence[tuple[int, int] | None],
     sizes: Sequence[int],
     paragraph_repeats: dict[int, int],
 ) -> int | None:
@@ -209,12 +325,12 @@ def _duplicate_of(
     its repeated sentences come from (most repeated words; earliest on a tie)."""
     if index in paragraph_repeats:
         return paragraph_repeats[index] + 1
-    words: Counter[int] = Counter()
-    for sentence, size in zip(sentences, sizes):
-        if sentence.repeat_of is not None:
-            words[sentence.repeat_of[0]] += size
-    if not words:
+    if repeat_of.count(None) == len(repeat_of):
         return None
+    words: Counter[int] = Counter()
+    for place, size in zip(repeat_of, sizes):
+        if place is not None:
+            words[place[0]] += size
     return min(words, key=lambda position: (-words[position], position))
 
 

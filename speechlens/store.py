@@ -2,14 +2,16 @@
 
 A store is a plain directory; there is no server. Speeches are parsed,
 scored and tagged once, when they are added; reopening the store reads those
-annotations back (sentiment is never re-scored), so a corpus of thousands of
-speeches opens in seconds::
+annotations back (sentiment is never re-scored, no document text is read), so
+a corpus of thousands of speeches opens in seconds::
 
     store = Store("speechlens-data")
     report = store.add(documents, lexicon)      # AddReport: added, duplicates, refused
     store.list()                                # [StoredDocument, ...]
     analysis = store.load(lexicon)              # the same Analysis analyze() would give
     store.remove(["AFG_1993_UNGA48"])
+    store.stale_segments()                      # segments another analysis version wrote
+    store.reanalyze(lexicon)                    # ... analysed again
 
 Layout::
 
@@ -38,7 +40,12 @@ documents since removed, and ``segments/`` the leftovers of an interrupted add.
 :class:`~speechlens.model.DocumentMeta` fields, ``extra`` (metadata without a
 DocumentMeta field, e.g. a UN speech's year and session), the sha256 of the
 normalised text, its segment, paragraph and word counts, when it was added and
-the fingerprint of the lexicon its segment was tagged with.
+the fingerprint of the lexicon its segment was tagged with. Each segment's
+entry records that lexicon fingerprint too, and the ``analysis`` version
+(:data:`~speechlens.analysis.ANALYSIS_VERSION`) that wrote it; a segment
+without one was written by version 1. The metadata and text digests in the
+manifest are all :attr:`Analysis.fingerprint <speechlens.analysis.Analysis.fingerprint>`
+needs, so loading reads no document text.
 
 Crash safety: an add writes its segment into ``segments/.tmp-<uuid>/`` (every
 file flushed and fsynced), renames it to its final name, then writes the new
@@ -46,6 +53,7 @@ manifest to a temporary file, fsyncs it and ``os.replace``-s it over the old
 one (and fsyncs the directory). Until that replace the old manifest is intact
 and is what every reader sees; a segment or temporary directory that the
 manifest does not list is ignored, and deleted by the next successful write.
+Re-analysing a segment is the same: a new segment, then one manifest replace.
 One writer at a time: writers hold an exclusive ``flock`` on ``.lock`` while
 they change the store; another writer waits up to ``lock_timeout`` seconds and
 then fails with :class:`StoreLocked`. Readers take no lock.
@@ -56,15 +64,18 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -75,20 +86,28 @@ import pyarrow.parquet as pq
 
 from speechlens import __version__
 from speechlens.analysis import (
+    ANALYSIS_VERSION,
+    KEYED_TABLES,
     MATCH_COLUMNS,
+    MATCHES_SCHEMA,
+    META_FIELDS,
     PARAGRAPH_COLUMNS,
+    SCHEMAS,
     SENTENCE_COLUMNS,
+    STRING_META_FIELDS,
     THEME_COLUMNS,
+    THEMES_SCHEMA,
     Analysis,
-    analyze,
-    paragraph_frame,
-    sentence_spans,
-    tag_paragraph,
-    texts_fingerprint,
+    AnalysisBuilder,
+    Annotation,
+    annotate,
+    digests_fingerprint,
+    documents_of,
+    tag_paragraphs,
 )
-from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, Paragraph, Sentence
-from speechlens.terms import TermIndex
-from speechlens.text import normalize_text
+from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
+from speechlens.parsing import parse
+from speechlens.text import text_sha256
 from speechlens.themes import Lexicon, lexicon_fingerprint
 
 __all__ = [
@@ -117,100 +136,36 @@ TAGS = "tags"
 TMP_PREFIX = ".tmp-"
 DEFAULT_LOCK_TIMEOUT = 30.0
 KEEP_TAGGINGS = 3  # cached re-taggings kept per segment (the newest)
+UNVERSIONED_ANALYSIS = 1  # the analysis version of a segment whose manifest entry has none
 
 # Test-only hooks: sleep this many seconds at a point of a write, so a test can kill it there.
 PAUSE_BEFORE_COMMIT_ENV = "SPEECHLENS_TEST_PAUSE_BEFORE_COMMIT"  # segment renamed, manifest not yet
 PAUSE_IN_SEGMENT_ENV = "SPEECHLENS_TEST_PAUSE_IN_SEGMENT"  # first segment file written, more to come
 
-_META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
-_STRING_META_FIELDS = tuple(name for name in _META_FIELDS if name != "speaker_aliases")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-# ----------------------------------------------------------------------------- schemas
-
-_KEY = [pa.field("doc_id", pa.string()), pa.field("position", pa.int64())]
-_DRIVER = pa.struct([pa.field("phrase", pa.string()), pa.field("polarity", pa.float64())])
-_STRINGS = pa.list_(pa.string())
-
-DOCUMENTS_SCHEMA = pa.schema(
-    [pa.field("doc_id", pa.string())]
-    + [pa.field(name, pa.string()) for name in _STRING_META_FIELDS if name != "doc_id"]
-    + [
-        pa.field("speaker_aliases", _STRINGS),
-        pa.field("extra", pa.string()),  # JSON object of strings
-        pa.field("sha256", pa.string()),
-        pa.field("text", pa.string()),
-    ]
-)
-PARAGRAPHS_SCHEMA = pa.schema(
-    _KEY
-    + [
-        pa.field("section", pa.string()),
-        pa.field("kind", pa.string()),
-        pa.field("voice", pa.string()),
-        pa.field("text", pa.string()),
-        pa.field("words", pa.int64()),
-        pa.field("counted_words", pa.int64()),
-        pa.field("duplicate_of", pa.int64()),
-        pa.field("full_duplicate", pa.bool_()),
-        pa.field("polarity", pa.float64()),
-        pa.field("subjectivity", pa.float64()),
-        pa.field("drivers", pa.list_(_DRIVER)),
-        pa.field("themes", _STRINGS),
-        pa.field("matched_terms", _STRINGS),
-        pa.field("dominant_theme", pa.string()),
-    ]
-)
-SENTENCES_SCHEMA = pa.schema(
-    _KEY
-    + [
-        pa.field("sentence", pa.int64()),
-        pa.field("text", pa.string()),
-        pa.field("voice", pa.string()),
-        pa.field("repeated", pa.bool_()),
-        pa.field("polarity", pa.float64()),
-        pa.field("subjectivity", pa.float64()),
-        pa.field("repeat_of_position", pa.int64()),
-        pa.field("repeat_of_sentence", pa.int64()),
-    ]
-)
-MATCHES_SCHEMA = pa.schema(
-    _KEY
-    + [
-        pa.field("sentence", pa.int64()),
-        pa.field("theme", pa.string()),
-        pa.field("term", pa.string()),
-        pa.field("surface", pa.string()),
-        pa.field("start", pa.int64()),
-        pa.field("end", pa.int64()),
-        pa.field("repeated", pa.bool_()),
-    ]
-)
-TERMS_SCHEMA = pa.schema(
-    _KEY
-    + [
-        pa.field("token", pa.string()),
-        pa.field("count", pa.int32()),
-        pa.field("repeated", pa.bool_()),
-    ]
-)
-THEMES_SCHEMA = pa.schema(
-    _KEY
-    + [
-        pa.field("themes", _STRINGS),
-        pa.field("matched_terms", _STRINGS),
-        pa.field("dominant_theme", pa.string()),
-    ]
-)
-SEGMENT_FILES = {
-    "documents.parquet": DOCUMENTS_SCHEMA,
-    "paragraphs.parquet": PARAGRAPHS_SCHEMA,
-    "sentences.parquet": SENTENCES_SCHEMA,
-    "matches.parquet": MATCHES_SCHEMA,
-    "terms.parquet": TERMS_SCHEMA,
+# Columns written with Parquet dictionary encoding: few distinct values. (Long
+# texts are not: building a dictionary for them is wasted work.)
+_DICTIONARY_COLUMNS = [
+    "doc_id", "position", "section", "kind", "voice", "dominant_theme", "themes", "matched_terms",
+    "theme", "term", "surface", "sentence", "token", "count", "repeated", "full_duplicate",
+    "language", "source_type", "event", "country", "place",
+]
+# What load() reads of each table (sentences: not where a repeat comes from).
+_LOAD_COLUMNS = {
+    "paragraphs": PARAGRAPH_COLUMNS,
+    "sentences": ["doc_id", "position", *SENTENCE_COLUMNS[1:]],
+    "matches": ["doc_id", "position", *MATCH_COLUMNS[1:]],
+    "terms": ["doc_id", "position", "token", "count", "repeated"],
 }
-
+# Columns read dictionary-encoded: repeated strings become one Python object each.
+_READ_DICTIONARY = {
+    "paragraphs": ["doc_id", "section", "kind", "voice", "dominant_theme"],
+    "sentences": ["doc_id", "voice"],
+    "matches": ["doc_id", "theme", "term", "surface"],
+    "terms": ["doc_id", "token"],
+}
 
 # ----------------------------------------------------------------------------- values
 
@@ -272,15 +227,22 @@ class AddReport:
     segment: str | None = None  # the segment written, None when nothing was added
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """What deciding whether to store a document needs: not its text, nor its analysis."""
+
+    meta: DocumentMeta
+    extra: Mapping[str, str]
+    problem: str  # why it cannot be stored, or ""
+    digest: Callable[[], str]  # text_sha256 of its text (only asked for when there is no problem)
+    paragraphs: int
+    words: int
+
+
 def default_store_dir() -> Path:
     """``$SPEECHLENS_DATA_DIR``, else ``speechlens-data/`` in the project directory."""
     configured = os.environ.get(STORE_DIR_ENV, "").strip()
     return Path(configured) if configured else DEFAULT_STORE_DIR
-
-
-def text_sha256(text: str) -> str:
-    """The sha256 (hex) of a document's normalised text: equal texts are duplicates."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
 # A metadata table's column -> the DocumentMeta field it fills (first non-empty wins).
@@ -389,21 +351,36 @@ class Store:
             digest.update(entry["sha256"].encode())
         return digest.hexdigest()[:12]
 
+    def stale_segments(self) -> list[str]:
+        """The segments written by another analysis version than this one's
+        (:data:`~speechlens.analysis.ANALYSIS_VERSION`), in manifest order; see :meth:`reanalyze`."""
+        return [
+            segment for segment, info in self.manifest()["segments"].items()
+            if info.get("analysis", UNVERSIONED_ANALYSIS) != ANALYSIS_VERSION
+        ]  # fmt: skip
+
     def load(self, lexicon: Lexicon, *, cache_tags: bool = True) -> Analysis:
         """All stored documents as one :class:`~speechlens.analysis.Analysis`.
 
         The result equals ``analyze(documents, lexicon)`` for the stored
         documents in manifest order (the same tables, columns, dtypes, values,
         pids, term index and fingerprint), but nothing is re-scored: the stored
-        annotations are read back. Segments tagged with another lexicon are
-        re-tagged from the stored paragraph text and sentences (matches and the
-        theme columns only); with ``cache_tags`` the re-tagging is saved beside
-        the segment, when no writer holds the store, so the next load is fast.
+        annotations are read back, and no document text is read. Segments tagged
+        with another lexicon are re-tagged from the stored paragraph text and
+        sentences (matches and the theme columns only); with ``cache_tags`` the
+        re-tagging is saved beside the segment, when no writer holds the store,
+        so the next load is fast.
+
+        Segments written by another analysis version (:meth:`stale_segments`)
+        are loaded as they were stored: their values are what that version
+        computed, so they may differ from what ``analyze`` gives today until
+        :meth:`reanalyze` (``python -m speechlens reanalyze``) rewrites them.
         """
         for attempt in range(3):
             manifest = self.manifest()
             try:
-                return self._load(manifest, lexicon, cache_tags)
+                with _ordinary_pages():
+                    return self._load(manifest, lexicon, cache_tags)
             except FileNotFoundError as error:
                 # A writer may have removed a segment after we read the manifest: read it again.
                 if attempt == 2 or self.manifest().get("generation") == manifest.get("generation"):
@@ -450,18 +427,17 @@ class Store:
         metadata beyond DocumentMeta's fields per doc_id (e.g. {"year": "1946"}).
         ``progress(done, total)`` is called as documents are analysed.
         ``analyzer(documents, lexicon, progress=...)``, when given, replaces
-        :func:`~speechlens.analysis.analyze` (and must return what it would), e.g. to
-        reuse an analysis made in worker processes (see :mod:`speechlens.ingest`).
+        :func:`~speechlens.analysis.analyze` (and must return what it would).
 
         The analysis runs without the lock; the lock is taken to check the
         documents again against the manifest of that moment and to commit.
         """
         documents = list(documents)
         extra = extra or {}
-        total = len(documents)
+        candidates = [_document_candidate(document, extra.get(document.meta.doc_id)) for document in documents]
         report = AddReport()
-        digests: dict[int, str] = {}  # index -> text_sha256, computed once
-        indices = self._screen(documents, range(total), self.manifest(), extra, report, digests)
+        total = len(documents)
+        indices = self._screen(candidates, range(total), self.manifest(), report)
         accepted = [documents[i] for i in indices]
         skipped = total - len(accepted)
         if progress is not None and skipped:
@@ -473,42 +449,24 @@ class Store:
             if progress is not None:
                 progress(skipped + done, total)
 
-        analysis = (analyzer or analyze)(accepted, lexicon, progress=analysed)
-        hashes = {documents[i].meta.doc_id: digests[i] for i in indices}
-        tables = _segment_tables(accepted, analysis, hashes, extra)
-        lexicon_fp = lexicon_fingerprint(lexicon)
+        digests = [candidates[i].digest() for i in indices]
+        if analyzer is None:
+            extras = [extra.get(document.meta.doc_id, {}) for document in accepted]
+            annotation = annotate(accepted, lexicon, extras=extras, digests=digests, progress=analysed)
+        else:
+            analysis = analyzer(accepted, lexicon, progress=analysed)
+            annotation = _annotation_of_analysis(accepted, analysis, digests, extra)
+        return self._commit_annotation(annotation, indices, candidates, indices, lexicon, report)
 
-        with self._locked():
-            manifest = self.manifest()
-            # Check again: another writer may have added some of these meanwhile.
-            indices = self._screen(documents, indices, manifest, extra, report, digests)
-            if len(indices) < len(accepted):
-                accepted = [documents[i] for i in indices]
-                still = {document.meta.doc_id for document in accepted}
-                tables = {name: _only_docs(table, still) for name, table in tables.items()}
-            if not accepted:
-                return report
-            segment = _new_segment_id()
-            self._write_segment(segment, tables)
-            now = _now()
-            manifest = dict(manifest)
-            manifest["segments"] = {
-                **manifest["segments"],
-                segment: {
-                    "created_at": now, "lexicon": lexicon_fp, "documents": len(accepted),
-                    "speechlens": __version__,
-                },
-            }  # fmt: skip
-            manifest["documents"] = manifest["documents"] + [
-                _manifest_entry(document, hashes[document.meta.doc_id], segment, now, lexicon_fp,
-                                extra.get(document.meta.doc_id, {}))
-                for document in accepted
-            ]
-            _pause(PAUSE_BEFORE_COMMIT_ENV)
-            self._commit(manifest)
-        report.added = [document.meta.doc_id for document in accepted]
-        report.segment = segment
-        return report
+    def add_annotated(self, annotation: Annotation, lexicon: Lexicon) -> AddReport:
+        """Store documents already annotated with ``lexicon`` (see :func:`~speechlens.analysis.annotate`),
+        as :meth:`add` does; ``Duplicate.index`` and ``Refusal.index`` count its documents."""
+        candidates = _annotation_candidates(annotation)
+        everything = range(len(candidates))
+        if not candidates:
+            return AddReport()
+        # Screened under the lock only: the analysis is done already.
+        return self._commit_annotation(annotation, everything, candidates, everything, lexicon, AddReport())
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Remove documents by doc_id; returns the ids removed, in manifest order.
@@ -537,7 +495,85 @@ class Store:
             self._commit(manifest)
         return removed
 
+    def reanalyze(
+        self, lexicon: Lexicon, *, segments: Iterable[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[str]:
+        """Analyse the documents of stale segments (:meth:`stale_segments`, or the ``segments``
+        given) again from their stored text, with this version's parser and analysis and
+        ``lexicon``; returns the segments replaced.
+
+        Each segment is replaced atomically by a new one (a crash leaves it as
+        it was); its documents keep their place, metadata and added time.
+        ``progress(done, total)`` is called after each segment.
+        """
+        todo = self.stale_segments() if segments is None else list(dict.fromkeys(segments))
+        lexicon_fp = lexicon_fingerprint(lexicon)
+        replaced = []
+        for done, segment in enumerate(todo, start=1):
+            with self._locked():
+                manifest = self.manifest()
+                if segment not in manifest["segments"]:
+                    raise StoreError(f"the store at {self.path} has no segment {segment!r}")
+                entries = [entry for entry in manifest["documents"] if entry["segment"] == segment]
+                texts = self._segment_texts(segment, [entry["doc_id"] for entry in entries])
+                annotation = annotate(
+                    [parse(texts[entry["doc_id"]], _meta_from_entry(entry)) for entry in entries], lexicon,
+                    extras=[entry.get("extra") or {} for entry in entries],
+                    digests=[entry["sha256"] for entry in entries],
+                )
+                new_segment = _new_segment_id()
+                self._write_segment(new_segment, annotation.tables())
+                manifest = dict(manifest)
+                manifest["segments"] = {
+                    (new_segment if name == segment else name): (
+                        _segment_info(_now(), lexicon_fp, len(entries)) if name == segment else info
+                    )
+                    for name, info in manifest["segments"].items()
+                }
+                rows = dict(zip([entry["doc_id"] for entry in entries], annotation.rows[:, 0].tolist()))
+                words = _words_per_document(annotation)
+                manifest["documents"] = [
+                    {**entry, "segment": new_segment, "lexicon": lexicon_fp, "paragraphs": rows[entry["doc_id"]],
+                     "words": words[entry["doc_id"]]} if entry["segment"] == segment else entry
+                    for entry in manifest["documents"]
+                ]  # fmt: skip
+                self._commit(manifest)
+            replaced.append(segment)
+            if progress is not None:
+                progress(done, len(todo))
+        return replaced
+
     # ------------------------------------------------------------------ internals: writing
+
+    def _commit_annotation(
+        self, annotation: Annotation, annotated: Iterable[int], candidates: Sequence[_Candidate],
+        indices: Sequence[int], lexicon: Lexicon, report: AddReport,
+    ) -> AddReport:
+        """Store ``candidates[i]`` for ``i`` in ``indices`` as a new segment, once checked again
+        under the lock; ``annotation`` holds the documents of the candidates ``annotated`` lists."""
+        lexicon_fp = lexicon_fingerprint(lexicon)
+        position_of = {index: k for k, index in enumerate(annotated)}
+        with self._locked():
+            manifest = self.manifest()
+            # Check again: another writer may have added some of these meanwhile.
+            kept = self._screen(candidates, indices, manifest, report)
+            if not kept:
+                return report
+            annotation = annotation.select([position_of[index] for index in kept])
+            segment = _new_segment_id()
+            self._write_segment(segment, annotation.tables())
+            now = _now()
+            manifest = dict(manifest)
+            manifest["segments"] = {**manifest["segments"], segment: _segment_info(now, lexicon_fp, len(kept))}
+            manifest["documents"] = manifest["documents"] + [
+                _manifest_entry(candidates[index], segment, now, lexicon_fp) for index in kept
+            ]
+            _pause(PAUSE_BEFORE_COMMIT_ENV)
+            self._commit(manifest)
+        report.added = [candidates[index].meta.doc_id for index in kept]
+        report.segment = segment
+        return report
 
     @contextmanager
     def _locked(self, timeout: float | None = None) -> Iterator[None]:
@@ -590,10 +626,12 @@ class Store:
         segments = self.path / SEGMENTS
         tmp = segments / f"{TMP_PREFIX}{uuid.uuid4().hex}"
         tmp.mkdir()
-        for index, (name, table) in enumerate(tables.items()):
-            _write_parquet(table, tmp / name)
-            if index == 0:
-                _pause(PAUSE_IN_SEGMENT_ENV)
+        (first, table), *others = tables.items()
+        _write_parquet(table, tmp / f"{first}.parquet")
+        _pause(PAUSE_IN_SEGMENT_ENV)
+        # Parquet encoding runs without the GIL: the other files are written side by side.
+        with ThreadPoolExecutor(max_workers=len(others) or 1, thread_name_prefix="speechlens-parquet") as pool:
+            list(pool.map(lambda item: _write_parquet(item[1], tmp / f"{item[0]}.parquet"), others))
         _fsync_dir(tmp)
         os.rename(tmp, segments / segment)
         _fsync_dir(segments)
@@ -604,7 +642,7 @@ class Store:
         manifest["updated_at"] = _now()
         tmp = self.path / f"{MANIFEST}{TMP_PREFIX}{uuid.uuid4().hex}"
         with open(tmp, "wb") as handle:
-            handle.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+            handle.write(json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path / MANIFEST)
@@ -630,10 +668,9 @@ class Store:
                         _delete(tagging)
 
     def _screen(
-        self, documents: Sequence[Document], indices: Iterable[int], manifest: dict,
-        extra: Mapping[str, Mapping[str, str]], report: AddReport, digests: dict[int, str],
+        self, candidates: Sequence[_Candidate], indices: Iterable[int], manifest: dict, report: AddReport,
     ) -> list[int]:
-        """The indices of the ``documents[i]`` to store, of those ``indices`` lists; the others
+        """The indices of the ``candidates[i]`` to store, of those ``indices`` lists; the others
         go into ``report`` as duplicates or refusals."""
         stored_by_id = {entry["doc_id"]: entry["sha256"] for entry in manifest["documents"]}
         stored_by_hash = {entry["sha256"]: entry["doc_id"] for entry in manifest["documents"]}
@@ -641,15 +678,12 @@ class Store:
         batch_by_hash: dict[str, str] = {}
         accepted = []
         for index in indices:
-            document = documents[index]
-            doc_id = document.meta.doc_id
-            problem = _document_problem(document, extra.get(doc_id))
-            if problem:
-                report.refused.append(Refusal(doc_id, problem, index))
+            candidate = candidates[index]
+            doc_id = candidate.meta.doc_id
+            if candidate.problem:
+                report.refused.append(Refusal(doc_id, candidate.problem, index))
                 continue
-            if index not in digests:
-                digests[index] = text_sha256(document.text)
-            digest = digests[index]
+            digest = candidate.digest()
             if doc_id in stored_by_id:
                 if stored_by_id[doc_id] == digest:
                     report.duplicates.append(Duplicate(doc_id, doc_id, index))
@@ -684,8 +718,8 @@ class Store:
 
     def _load(self, manifest: dict, lexicon: Lexicon, cache_tags: bool) -> Analysis:
         entries = manifest["documents"]
-        if not entries:
-            return analyze([], lexicon)
+        metas = {entry["doc_id"]: _meta_from_entry(entry) for entry in entries}
+        fingerprint = digests_fingerprint(((metas[entry["doc_id"]], entry["sha256"]) for entry in entries), lexicon)
         lexicon_fp = lexicon_fingerprint(lexicon)
         # pid of a paragraph = first pid of its document + position - 1, documents in manifest order.
         first_pid: dict[str, int] = {}
@@ -693,37 +727,31 @@ class Store:
         for entry in entries:
             first_pid[entry["doc_id"]] = next_pid
             next_pid += int(entry["paragraphs"])
-        parts = {name: _Rows() for name in ("paragraphs", "sentences", "matches", "terms")}
-        texts: dict[str, str] = {}
-        for segment, live in _segments_of(entries).items():
+
+        def read(segment: str) -> dict[str, pa.Table]:
             folder = self._segment_dir(segment)
-            bases = {doc_id: first_pid[doc_id] for doc_id in live}
-            paragraphs = _read(folder / "paragraphs.parquet")
+            tables = {name: _read(folder, name) for name in ("paragraphs", "sentences", "terms")}
             if manifest["segments"][segment]["lexicon"] == lexicon_fp:
-                matches = _read(folder / "matches.parquet")
+                tables["matches"] = _read(folder, "matches")
             else:
-                paragraphs, matches = self._retagged(segment, paragraphs, lexicon, lexicon_fp, cache_tags)
-            parts["paragraphs"].add(*_with_pid(paragraphs, bases, keep_key=True))
-            parts["matches"].add(*_with_pid(matches, bases))
-            parts["sentences"].add(*_with_pid(_read(folder / "sentences.parquet"), bases))
-            parts["terms"].add(*_with_pid(_read(folder / "terms.parquet", "token"), bases))
-            documents = pq.read_table(folder / "documents.parquet", columns=["doc_id", "text"])
-            for doc_id, text in zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True):
-                if doc_id in bases:
-                    texts[doc_id] = text
-        tables = {name: rows.table() for name, rows in parts.items()}
-        if tables["paragraphs"].num_rows != next_pid or set(texts) != set(first_pid):
-            raise StoreError(f"the store at {self.path} is damaged: its segments do not match its manifest")
-        metas = {entry["doc_id"]: _meta_from_entry(entry) for entry in entries}
-        return Analysis(
-            documents=metas,
-            lexicon=lexicon,
-            paragraphs=_paragraphs_frame(tables["paragraphs"]),
-            sentences=_frame(tables["sentences"], SENTENCE_COLUMNS),
-            matches=_frame(tables["matches"], MATCH_COLUMNS),
-            terms=_term_index(tables["terms"], parts["terms"].pid),
-            fingerprint=texts_fingerprint(((metas[doc_id], texts[doc_id]) for doc_id in metas), lexicon),
-        )
+                tables["paragraphs"], tables["matches"] = self._retagged(
+                    segment, tables["paragraphs"], lexicon, lexicon_fp, cache_tags
+                )
+            return tables
+
+        builder = AnalysisBuilder()
+        segments = _segments_of(entries)
+        for segment, tables in _read_ahead(segments, read):
+            bases = {doc_id: first_pid[doc_id] for doc_id in segments[segment]}
+            for name in KEYED_TABLES:
+                builder.add(name, *_with_pid(tables.pop(name), bases, keep_key=name == "paragraphs"))
+        damaged = StoreError(f"the store at {self.path} is damaged: its segments do not match its manifest")
+        if builder.paragraphs.rows != next_pid:
+            raise damaged
+        try:
+            return builder.build(metas, lexicon, fingerprint)
+        except ValueError as error:  # paragraphs missing or twice
+            raise damaged from error
 
     def _retagged(
         self, segment: str, paragraphs: pa.Table, lexicon: Lexicon, lexicon_fp: str, cache_tags: bool
@@ -732,13 +760,14 @@ class Store:
         folder = self._segment_dir(segment)
         cached = folder / TAGS / lexicon_fp
         try:
-            themes, matches = _read(cached / "themes.parquet"), _read(cached / "matches.parquet")
+            themes = pq.read_table(cached / "themes.parquet", read_dictionary=["doc_id"])
+            matches = pq.read_table(cached / "matches.parquet", read_dictionary=_READ_DICTIONARY["matches"])
         except FileNotFoundError:
             columns = ["doc_id", "position", "text", "repeated"]
             themes, matches = _retag(paragraphs, pq.read_table(folder / "sentences.parquet", columns=columns), lexicon)
             if cache_tags:
                 self._cache_tagging(segment, lexicon_fp, {"themes.parquet": themes, "matches.parquet": matches})
-        return _replace_themes(paragraphs, themes), matches
+        return _replace_themes(paragraphs, themes), _dictionary_encoded(matches, _READ_DICTIONARY["matches"])
 
     def _cache_tagging(self, segment: str, lexicon_fp: str, tables: Mapping[str, pa.Table]) -> None:
         """Save a re-tagging beside its segment, if no writer holds the store; best effort."""
@@ -766,32 +795,17 @@ class Store:
         except (OSError, StoreError):  # StoreLocked included
             return  # a read-only store, or one being changed: the next load re-tags again
 
+    def _segment_texts(self, segment: str, doc_ids: Sequence[str]) -> dict[str, str]:
+        table = pq.read_table(self._segment_dir(segment) / "documents.parquet", columns=["doc_id", "text"])
+        table = _only_docs(table, set(doc_ids))
+        return dict(zip(table["doc_id"].to_pylist(), table["text"].to_pylist()))
+
     def _segment_documents(self, segment: str, live: Sequence[str]) -> dict[str, Document]:
         folder = self._segment_dir(segment)
         keep = set(live)
-        documents = [row for row in pq.read_table(folder / "documents.parquet").to_pylist() if row["doc_id"] in keep]
-        sentences: dict[tuple[str, int], list[Sentence]] = {}
-        for row in pq.read_table(folder / "sentences.parquet").to_pylist():
-            if row["doc_id"] in keep:
-                repeat_of = None
-                if row["repeat_of_position"] is not None:
-                    repeat_of = (row["repeat_of_position"], row["repeat_of_sentence"])
-                sentences.setdefault((row["doc_id"], row["position"]), []).append(
-                    Sentence(row["text"], row["voice"], repeat_of)
-                )
-        paragraphs: dict[str, list[Paragraph]] = {}
-        columns = ["doc_id", "position", "section", "kind", "voice", "text", "words", "duplicate_of"]
-        for row in pq.read_table(folder / "paragraphs.parquet", columns=columns).to_pylist():
-            if row["doc_id"] in keep:
-                key = (row["doc_id"], row["position"])
-                paragraphs.setdefault(row["doc_id"], []).append(
-                    Paragraph(sentences=tuple(sentences.get(key, ())), **row)
-                )
-        built = {}
-        for row in documents:
-            meta = _meta_from_entry({**row, "speaker_aliases": row["speaker_aliases"] or []})
-            built[row["doc_id"]] = Document(meta, tuple(paragraphs.get(row["doc_id"], ())), row["text"])
-        return built
+        tables = [_only_docs(pq.read_table(folder / f"{name}.parquet"), keep)
+                  for name in ("documents", "paragraphs", "sentences")]
+        return {document.meta.doc_id: document for document in documents_of(*tables)}
 
 
 # ----------------------------------------------------------------------------- manifest helpers
@@ -810,14 +824,21 @@ def _new_segment_id() -> str:
     return f"{stamp}-{uuid.uuid4().hex[:8]}"
 
 
+def _segment_info(now: str, lexicon_fp: str, documents: int) -> dict:
+    return {
+        "created_at": now, "lexicon": lexicon_fp, "documents": documents, "speechlens": __version__,
+        "analysis": ANALYSIS_VERSION,
+    }  # fmt: skip
+
+
 def _meta_dict(entry: Mapping) -> dict:
-    return {name: entry.get(name, "") for name in _META_FIELDS if name != "speaker_aliases"} | {
+    return {name: entry.get(name, "") for name in META_FIELDS if name != "speaker_aliases"} | {
         "speaker_aliases": list(entry.get("speaker_aliases") or [])
     }
 
 
 def _meta_from_entry(entry: Mapping) -> DocumentMeta:
-    values = {name: entry[name] for name in _STRING_META_FIELDS if entry.get(name) is not None}
+    values = {name: entry[name] for name in STRING_META_FIELDS if entry.get(name) is not None}
     return DocumentMeta(**values, speaker_aliases=tuple(entry.get("speaker_aliases") or ()))
 
 
@@ -834,16 +855,14 @@ def _stored_document(entry: Mapping) -> StoredDocument:
     )
 
 
-def _manifest_entry(
-    document: Document, digest: str, segment: str, now: str, lexicon_fp: str, extra: Mapping[str, str]
-) -> dict:
+def _manifest_entry(candidate: _Candidate, segment: str, now: str, lexicon_fp: str) -> dict:
     return {
-        **_meta_dict(asdict(document.meta)),
-        "extra": dict(extra),
-        "sha256": digest,
+        **_meta_dict(vars(candidate.meta)),
+        "extra": dict(candidate.extra),
+        "sha256": candidate.digest(),
         "segment": segment,
-        "paragraphs": len(document.paragraphs),
-        "words": sum(paragraph.words for paragraph in document.paragraphs),
+        "paragraphs": candidate.paragraphs,
+        "words": candidate.words,
         "added_at": now,
         "lexicon": lexicon_fp,
     }
@@ -867,13 +886,55 @@ def _check_known(wanted: set[str], known: set[str], path: Path) -> None:
         )
 
 
-def _document_problem(document: Document, extra: Mapping[str, str] | None) -> str:
-    """Why the document cannot be stored, or ""."""
-    meta = document.meta
+# ----------------------------------------------------------------------------- candidates
+
+
+def _document_candidate(document: Document, extra: Mapping[str, str] | None) -> _Candidate:
+    digest: list[str] = []
+
+    def text_digest() -> str:  # computed once, when first asked for
+        if not digest:
+            digest.append(text_sha256(document.text))
+        return digest[0]
+
+    return _Candidate(
+        meta=document.meta,
+        extra=dict(extra or {}),
+        problem=_meta_problem(document.meta, extra) or _paragraphs_problem(document),
+        digest=text_digest,
+        paragraphs=len(document.paragraphs),
+        words=sum(paragraph.words for paragraph in document.paragraphs),
+    )
+
+
+def _annotation_candidates(annotation: Annotation) -> list[_Candidate]:
+    """A candidate per annotated document (numbered 1, 2, 3 … by annotate: only its metadata is checked)."""
+    rows = annotation.documents.drop_columns(["text"]).to_pylist()
+    words = _words_per_document(annotation)
+    candidates = []
+    for row, paragraphs in zip(rows, annotation.rows[:, 0].tolist()):
+        meta = _meta_from_entry({**row, "speaker_aliases": row["speaker_aliases"] or []})
+        extra = json.loads(row["extra"])
+        candidates.append(_Candidate(
+            meta=meta, extra=extra, problem=_meta_problem(meta, extra), digest=lambda digest=row["sha256"]: digest,
+            paragraphs=paragraphs, words=words[meta.doc_id],
+        ))  # fmt: skip
+    return candidates
+
+
+def _words_per_document(annotation: Annotation) -> dict[str, int]:
+    counts = annotation.rows[:, 0]
+    document = np.repeat(np.arange(len(counts)), counts)
+    totals = np.bincount(document, weights=annotation.paragraphs["words"].to_numpy(), minlength=len(counts))
+    return dict(zip(annotation.documents["doc_id"].to_pylist(), totals.astype(np.int64).tolist()))
+
+
+def _meta_problem(meta: DocumentMeta, extra: Mapping[str, str] | None) -> str:
+    """Why a document with this metadata cannot be stored, or ""."""
     name = meta.doc_id or "(no doc_id)"
     if not meta.doc_id.strip() or meta.doc_id != meta.doc_id.strip() or _CONTROL.search(meta.doc_id):
         return f"{name!r}: a doc_id must be non-empty, without surrounding spaces or control characters"
-    for field_name in _STRING_META_FIELDS:
+    for field_name in STRING_META_FIELDS:
         if not isinstance(getattr(meta, field_name), str):
             return f"{name}: metadata field {field_name!r} must be a string"
     if meta.source_type not in SOURCE_TYPES:
@@ -887,8 +948,13 @@ def _document_problem(document: Document, extra: Mapping[str, str] | None) -> st
             return f"{name}: date {meta.date!r} is not a valid YYYY-MM-DD date"
     if extra is not None and not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
         return f"{name}: extra metadata must map strings to strings"
+    return ""
+
+
+def _paragraphs_problem(document: Document) -> str:
+    name = document.meta.doc_id or "(no doc_id)"
     for index, paragraph in enumerate(document.paragraphs, start=1):
-        if paragraph.doc_id != meta.doc_id:
+        if paragraph.doc_id != document.meta.doc_id:
             return f"{name}: paragraph {index} belongs to {paragraph.doc_id!r}, not to this document"
         if paragraph.position != index:
             return f"{name}: paragraph positions must run 1, 2, 3 … (paragraph {index} has {paragraph.position})"
@@ -906,8 +972,10 @@ def _pause(variable: str) -> None:
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
+    dictionary = [name for name in table.column_names if name in _DICTIONARY_COLUMNS]
+    keys = [name for name in ("doc_id", "position") if name in table.column_names]  # min/max for filtering
     with open(path, "wb") as handle:
-        pq.write_table(table, handle, compression="zstd")
+        pq.write_table(table, handle, compression="zstd", use_dictionary=dictionary, write_statistics=keys)
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -930,35 +998,40 @@ def _delete(path: Path) -> None:
 # ----------------------------------------------------------------------------- segment tables (writing)
 
 
-def _segment_tables(
-    documents: Sequence[Document], analysis: Analysis, hashes: Mapping[str, str],
-    extra: Mapping[str, Mapping[str, str]],
-) -> dict[str, pa.Table]:
-    """The Parquet tables of one segment, from the documents and their analysis."""
+def _annotation_of_analysis(
+    documents: Sequence[Document], analysis: Analysis, digests: Sequence[str], extra: Mapping[str, Mapping[str, str]],
+) -> Annotation:
+    """The annotation tables of ``documents`` from their :class:`Analysis` (given by an ``analyzer``)."""
     paragraphs = analysis.paragraphs
     doc_of_pid = paragraphs["doc_id"].to_numpy(dtype=object)
     position_of_pid = paragraphs["position"].to_numpy(dtype=np.int64)
+    document_of_pid = np.repeat(np.arange(len(documents)), [len(d.paragraphs) for d in documents])
+    if len(document_of_pid) != len(paragraphs):
+        raise AssertionError("the analysis does not list every paragraph of the documents")
 
     def keyed(pids: np.ndarray) -> dict[str, np.ndarray]:
         pids = np.asarray(pids, dtype=np.int64)
         return {"doc_id": doc_of_pid[pids], "position": position_of_pid[pids]}
 
+    def rows_per_document(pids: np.ndarray) -> np.ndarray:
+        return np.bincount(document_of_pid[np.asarray(pids, dtype=np.int64)], minlength=len(documents))
+
     documents_table = pa.Table.from_pydict(
         {
-            **{name: [getattr(d.meta, name) for d in documents] for name in _STRING_META_FIELDS},
+            **{name: [getattr(d.meta, name) for d in documents] for name in STRING_META_FIELDS},
             "speaker_aliases": [list(d.meta.speaker_aliases) for d in documents],
             "extra": [json.dumps(dict(extra.get(d.meta.doc_id, {})), ensure_ascii=False) for d in documents],
-            "sha256": [hashes[d.meta.doc_id] for d in documents],
+            "sha256": list(digests),
             "text": [d.text for d in documents],
         },
-        schema=DOCUMENTS_SCHEMA,
+        schema=SCHEMAS["documents"],
     )
     paragraphs_table = pa.Table.from_pydict(
         {
             **{name: paragraphs[name].tolist() for name in PARAGRAPH_COLUMNS if name != "duplicate_of"},
             "duplicate_of": [None if pd.isna(v) else int(v) for v in paragraphs["duplicate_of"]],
         },
-        schema=PARAGRAPHS_SCHEMA,
+        schema=SCHEMAS["paragraphs"],
     )
     repeats = [
         sentence.repeat_of
@@ -967,22 +1040,21 @@ def _segment_tables(
     sentences = analysis.sentences
     if len(repeats) != len(sentences):
         raise AssertionError("the analysis does not list every sentence of the documents")
+    sentence_pids = sentences["pid"].to_numpy(dtype=np.int64) if len(sentences) else np.empty(0, np.int64)
     sentences_table = pa.Table.from_pydict(
         {
-            **keyed(sentences["pid"].to_numpy()),
+            **keyed(sentence_pids),
             **{name: sentences[name].tolist() for name in SENTENCE_COLUMNS if name != "pid"},
             "repeat_of_position": [None if r is None else r[0] for r in repeats],
             "repeat_of_sentence": [None if r is None else r[1] for r in repeats],
         },
-        schema=SENTENCES_SCHEMA,
+        schema=SCHEMAS["sentences"],
     )
     matches = analysis.matches
+    match_pids = matches["pid"].to_numpy(dtype=np.int64) if len(matches) else np.empty(0, np.int64)
     matches_table = pa.Table.from_pydict(
-        {
-            **keyed(matches["pid"].to_numpy(dtype=np.int64) if len(matches) else np.empty(0, np.int64)),
-            **{name: matches[name].tolist() for name in MATCH_COLUMNS if name != "pid"},
-        },
-        schema=MATCHES_SCHEMA,
+        {**keyed(match_pids), **{name: matches[name].tolist() for name in MATCH_COLUMNS if name != "pid"}},
+        schema=SCHEMAS["matches"],
     )
     terms = analysis.terms
     vocabulary = np.asarray(terms.vocabulary, dtype=object)
@@ -993,15 +1065,13 @@ def _segment_tables(
             "count": terms.count,
             "repeated": terms.repeated,
         },
-        schema=TERMS_SCHEMA,
+        schema=SCHEMAS["terms"],
     )
-    return {
-        "documents.parquet": documents_table,
-        "paragraphs.parquet": paragraphs_table,
-        "sentences.parquet": sentences_table,
-        "matches.parquet": matches_table,
-        "terms.parquet": terms_table,
-    }
+    rows = np.column_stack([
+        rows_per_document(np.arange(len(paragraphs))), rows_per_document(sentence_pids),
+        rows_per_document(match_pids), rows_per_document(terms.pid),
+    ])  # fmt: skip
+    return Annotation(documents_table, paragraphs_table, sentences_table, matches_table, terms_table, rows)
 
 
 def _only_docs(table: pa.Table, doc_ids: set[str]) -> pa.Table:
@@ -1020,23 +1090,36 @@ def _retag(paragraphs: pa.Table, sentences: pa.Table, lexicon: Lexicon) -> tuple
     s_position = sentences["position"].to_pylist()
     s_text = sentences["text"].to_pylist()
     s_repeated = sentences["repeated"].to_pylist()
-    themes_rows: dict[str, list] = {name: [] for name in THEMES_SCHEMA.names}
-    match_rows: dict[str, list] = {name: [] for name in MATCHES_SCHEMA.names}
+    # Each paragraph's sentences, then paragraphs grouped by document.
+    sentence_runs: list[tuple[int, int]] = []
     cursor = 0
-    for doc_id, position, text in zip(p_doc, p_position, p_text, strict=True):
+    for doc_id, position in zip(p_doc, p_position, strict=True):
         start = cursor
         while cursor < len(s_doc) and s_doc[cursor] == doc_id and s_position[cursor] == position:
             cursor += 1
-        spans = list(sentence_spans(text, s_text[start:cursor]))
-        mentions, themes, matched_terms, dominant = tag_paragraph(text, spans, s_repeated[start:cursor], lexicon)
-        for values in ((doc_id, position, list(themes), list(matched_terms), dominant),):
-            for name, value in zip(THEMES_SCHEMA.names, values, strict=True):
-                themes_rows[name].append(value)
-        for mention in mentions:
-            for name, value in zip(MATCHES_SCHEMA.names, (doc_id, position, *mention), strict=True):
-                match_rows[name].append(value)
+        sentence_runs.append((start, cursor))
     if cursor != len(s_doc):
         raise StoreError("a segment's sentences are not in paragraph order: the store is damaged")
+    themes_rows: dict[str, list] = {name: [] for name in THEMES_SCHEMA.names}
+    match_rows: dict[str, list] = {name: [] for name in MATCHES_SCHEMA.names}
+    start = 0
+    while start < len(p_doc):
+        stop = start
+        while stop < len(p_doc) and p_doc[stop] == p_doc[start]:
+            stop += 1
+        runs = sentence_runs[start:stop]
+        tags = tag_paragraphs(
+            p_text[start:stop], [s_text[a:b] for a, b in runs], [s_repeated[a:b] for a, b in runs], lexicon
+        )
+        for k, (mentions, themes, matched_terms, dominant) in enumerate(tags):
+            doc_id, position = p_doc[start + k], p_position[start + k]
+            values = (doc_id, position, list(themes), list(matched_terms), dominant)
+            for name, value in zip(THEMES_SCHEMA.names, values):
+                themes_rows[name].append(value)
+            for mention in mentions:
+                for name, value in zip(MATCHES_SCHEMA.names, (doc_id, position, *mention)):
+                    match_rows[name].append(value)
+        start = stop
     return (
         pa.Table.from_pydict(themes_rows, schema=THEMES_SCHEMA),
         pa.Table.from_pydict(match_rows, schema=MATCHES_SCHEMA),
@@ -1047,16 +1130,24 @@ def _replace_themes(paragraphs: pa.Table, themes: pa.Table) -> pa.Table:
     if themes.num_rows != paragraphs.num_rows or not themes["position"].equals(paragraphs["position"]):
         raise StoreError("a segment's re-tagging does not fit its paragraphs: the store is damaged")
     for name in THEME_COLUMNS:
-        paragraphs = paragraphs.set_column(paragraphs.schema.get_field_index(name), name, themes[name])
+        index = paragraphs.schema.get_field_index(name)
+        paragraphs = paragraphs.set_column(index, name, themes[name].cast(paragraphs.schema.field(index).type))
     return paragraphs
 
 
 # ----------------------------------------------------------------------------- segment tables (reading)
 
 
+def _read(folder: Path, name: str) -> pa.Table:
+    """A segment table, the columns load() needs, its repeated strings dictionary-encoded."""
+    return pq.read_table(
+        folder / f"{name}.parquet", columns=_LOAD_COLUMNS[name], read_dictionary=_READ_DICTIONARY[name]
+    )
+
+
 def _with_pid(table: pa.Table, bases: Mapping[str, int], keep_key: bool = False) -> tuple[pa.Table, np.ndarray]:
-    """The rows of the listed documents, with ``pid`` as first column (doc_id and position
-    dropped unless ``keep_key``), and their pids.
+    """The rows of the listed documents (doc_id and position dropped unless ``keep_key``),
+    and the ``pid`` of each.
 
     ``bases`` maps each listed doc_id to the pid of its first paragraph; rows of
     other doc_ids (documents removed from this segment) are dropped.
@@ -1066,20 +1157,22 @@ def _with_pid(table: pa.Table, bases: Mapping[str, int], keep_key: bool = False)
         base = np.array([bases.get(name, -1) for name in chunk.dictionary.to_pylist()] + [-1], dtype=np.int64)
         firsts.append(base[chunk.indices.to_numpy(zero_copy_only=False)])
     first = np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int64)
-    positions = table["position"].to_numpy()
-    pid = np.where(first >= 0, first + positions - 1, -1)
+    pid = first + table["position"].to_numpy() - 1
+    listed = first >= 0
     if not keep_key:
         table = table.drop_columns(["doc_id", "position"])
-    table = table.add_column(0, "pid", pa.array(pid, pa.int64()))
-    if (pid < 0).any():
-        keep = pid >= 0
-        table, pid = table.filter(pa.array(keep)), pid[keep]
+    if not listed.all():
+        table, pid = table.filter(pa.array(listed)), pid[listed]
     return table, pid
 
 
-def _read(path: Path, *dictionary_columns: str) -> pa.Table:
-    """A segment table, its doc_id column (and ``dictionary_columns``) dictionary-encoded."""
-    return pq.read_table(path, read_dictionary=["doc_id", *dictionary_columns])
+def _dictionary_encoded(table: pa.Table, columns: Sequence[str]) -> pa.Table:
+    """``table`` with ``columns`` dictionary-encoded, as :func:`_read` gives them."""
+    for name in columns:
+        index = table.schema.get_field_index(name)
+        if not pa.types.is_dictionary(table.schema.field(index).type):
+            table = table.set_column(index, name, pc.dictionary_encode(table[name]))
+    return table
 
 
 def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
@@ -1088,122 +1181,34 @@ def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
     return list(pc.dictionary_encode(column).chunks)
 
 
-class _Rows:
-    """One table's rows gathered segment by segment, then put in pid order.
+@contextmanager
+def _ordinary_pages() -> Iterator[None]:
+    """Have NumPy ask for ordinary memory pages, not huge ones, while in the block.
 
-    Segments are read in manifest order, so the rows usually are in order
-    already; that is checked per segment, and only otherwise are they sorted
-    (stably, keeping the stored order within a paragraph).
+    NumPy advises the kernel to back its large arrays with huge pages; where the
+    kernel then compacts memory to find them (``transparent_hugepage/defrag`` set
+    to ``madvise``), making the many large arrays of a load can stall for
+    seconds (measured: a 1.9 s load took 3 s). The setting is put back after.
     """
-
-    def __init__(self) -> None:
-        self.tables: list[pa.Table] = []
-        self.pids: list[np.ndarray] = []
-        self.ordered = True
-        self.last = -1
-        self.pid = np.empty(0, dtype=np.int64)
-
-    def add(self, table: pa.Table, pid: np.ndarray) -> None:
-        self.tables.append(table)
-        self.pids.append(pid)
-        if len(pid):
-            if pid[0] < self.last or not (pid[1:] >= pid[:-1]).all():
-                self.ordered = False
-            self.last = max(self.last, int(pid.max()) if not self.ordered else int(pid[-1]))
-
-    def table(self) -> pa.Table:
-        table = pa.concat_tables(self.tables)
-        self.pid = np.concatenate(self.pids)
-        if not self.ordered:
-            order = np.argsort(self.pid, kind="stable")
-            table, self.pid = table.take(pa.array(order)), self.pid[order]
-        return table
+    multiarray = getattr(getattr(np, "_core", np), "multiarray", None)
+    advise = getattr(multiarray, "_set_madvise_hugepage", None)
+    if advise is None:
+        yield
+        return
+    before = advise(False)
+    try:
+        yield
+    finally:
+        advise(before)
 
 
-def _frame(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
-    """A DataFrame with exactly the columns and dtypes analyze() gives."""
-    if table.num_rows == 0:
-        return pd.DataFrame([], columns=columns)
-    return pd.DataFrame({name: _plain_column(table[name]) for name in columns})
-
-
-def _plain_column(column: pa.ChunkedArray):
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column.to_pandas()
-    return column.to_numpy()
-
-
-def _paragraphs_frame(table: pa.Table) -> pd.DataFrame:
-    if table.num_rows == 0:
-        return paragraph_frame([])
-    data = {}
-    for name in PARAGRAPH_COLUMNS:
-        column = table[name]
-        if name == "duplicate_of":
-            data[name] = pd.array(column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
-        elif name == "drivers":
-            data[name] = pd.Series(_drivers(column), dtype=object)
-        elif name in ("themes", "matched_terms"):
-            data[name] = pd.Series(_tuples(column), dtype=object)
-        else:
-            data[name] = _plain_column(column)
-    frame = pd.DataFrame(data)
-    frame.index.name = "pid"
-    return frame
-
-
-def _list_bounds(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
-    """The flattened values of a list column and the end offset of every row's list."""
-    column = column.combine_chunks()
-    lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False)
-    return pc.list_flatten(column), np.cumsum(lengths)
-
-
-def _tuples(column: pa.ChunkedArray) -> list[tuple]:
-    values, ends = _list_bounds(column)
-    flat = values.to_pylist()
-    starts = np.concatenate([[0], ends[:-1]]).tolist()
-    return [tuple(flat[start:end]) for start, end in zip(starts, ends.tolist())]
-
-
-def _drivers(column: pa.ChunkedArray) -> list[tuple]:
-    values, ends = _list_bounds(column)
-    pairs = list(zip(
-        pc.struct_field(values, "phrase").to_pylist(),
-        pc.struct_field(values, "polarity").to_numpy(zero_copy_only=False).tolist(),
-    ))  # fmt: skip
-    starts = np.concatenate([[0], ends[:-1]]).tolist()
-    return [tuple(pairs[start:end]) for start, end in zip(starts, ends.tolist())]
-
-
-def _term_index(table: pa.Table, pid: np.ndarray) -> TermIndex:
-    """The TermIndex analyze() builds: the vocabulary in order of first appearance.
-
-    Each Parquet row group has its own dictionary of tokens. Its tokens, in the
-    order they first appear in the rows, are concatenated over all row groups
-    and dictionary-encoded once more: that numbers every token by its first
-    appearance in the whole table, without a Python loop over the rows.
-    """
-    codes: list[np.ndarray] = []  # per chunk: each row's local token number (first appearance)
-    tokens: list[pa.Array] = []  # per chunk: its tokens in order of first appearance
-    for chunk in _dictionary_chunks(table["token"]):
-        local, uniques = pd.factorize(chunk.indices.to_numpy(zero_copy_only=False))
-        codes.append(local)
-        tokens.append(chunk.dictionary.take(pa.array(uniques, pa.int64())))
-    if codes:
-        encoded = pc.dictionary_encode(pa.concat_arrays(tokens))
-        global_ids = encoded.indices.to_numpy(zero_copy_only=False)
-        starts = np.cumsum([0] + [len(t) for t in tokens])
-        term = np.concatenate([global_ids[start:][local] for start, local in zip(starts, codes)])
-        vocabulary = tuple(encoded.dictionary.to_pylist())
-    else:
-        term, vocabulary = np.empty(0, dtype=np.int32), ()
-    return TermIndex(
-        vocabulary=vocabulary,
-        pid=pid.astype(np.int32),
-        term=term.astype(np.int32),
-        count=table["count"].to_numpy().astype(np.int32),
-        repeated=table["repeated"].to_numpy().astype(bool),
-    )
+def _read_ahead(items: Iterable[str], read: Callable[[str], dict], ahead: int = 2) -> Iterator[tuple[str, dict]]:
+    """``(item, read(item))`` for each item in order, the next ``ahead`` read meanwhile in a
+    thread (Parquet decoding runs without the GIL, so it overlaps the conversion)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="speechlens-read") as pool:
+        items = iter(items)
+        pending = deque((item, pool.submit(read, item)) for item in itertools.islice(items, ahead))
+        while pending:
+            item, future = pending.popleft()
+            pending.extend((following, pool.submit(read, following)) for following in itertools.islice(items, 1))
+            yield item, future.result()

@@ -8,9 +8,19 @@ rule-based and documented below.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-__all__ = ["normalize_text", "split_sentences", "tokenize", "count_words"]
+__all__ = [
+    "normalize_text",
+    "normalize_again",
+    "text_sha256",
+    "normalised_text_sha256",
+    "split_sentences",
+    "tokenize",
+    "lower_tokens",
+    "count_words",
+]
 
 # --------------------------------------------------------------------------
 # Normalisation
@@ -30,13 +40,14 @@ _CHAR_FIXES = (
     ("\u2007", " "),  # figure space
     ("\u202f", " "),  # narrow no-break space
 )
-_SPACE_RUN = re.compile(r" {2,}")
-_TRAILING_SPACE = re.compile(r" +$", re.MULTILINE)
 # "word ," / "word ." -> "word," / "word." (a lone mark followed by a break,
 # so an ellipsis " ..." and a decimal " .5" are left alone).
 _SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.!?](?:[ \n\"”’)\]]|$))(?<=[^\W_] )")
 _REPEATED_MARK = re.compile(r"([,;:])\1+")
-_DOUBLE_FULL_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+_SPACE_THEN_MARK = re.compile(r" [,;:.!?]")  # what _SPACE_BEFORE_MARK needs
+# Something at least one of the substitutions below needs.
+_NEEDS_WORK = re.compile(r"  | \n| $|,,|;;|::|\.\.|,\.| [,;:.!?]")
+_DOUBLE_FULL_STOP = re.compile(r"\.\.(?<!\.\.\.)(?!\.)")  # exactly two; a literal first, so it scans fast
 _COMMA_FULL_STOP = re.compile(r",\.(?!\.)")
 
 
@@ -49,17 +60,50 @@ def normalize_text(raw: str) -> str:
     stray punctuation (",," -> ",", "word ." -> "word.", ".." -> ".").
     Newlines are kept, so paragraph structure survives.
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
     for old, new in _CHAR_FIXES:
         if old in text:
             text = text.replace(old, new)
-    text = _SPACE_RUN.sub(" ", text)
-    text = _TRAILING_SPACE.sub("", text)
-    text = _REPEATED_MARK.sub(r"\1", text)
-    text = _DOUBLE_FULL_STOP.sub(".", text)
-    text = _COMMA_FULL_STOP.sub(".", text)
-    text = _SPACE_BEFORE_MARK.sub("", text)
+    # An already normalised text (parse_document's input, a stored text) needs
+    # none of the substitutions: one scan tells, and each runs only when needed.
+    if _NEEDS_WORK.search(text) is not None:
+        while "  " in text:  # runs of spaces (str.replace is much faster than a regex here)
+            text = text.replace("  ", " ")
+        if " \n" in text:  # trailing spaces: single ones by now
+            text = text.replace(" \n", "\n")
+        if text.endswith(" "):
+            text = text[:-1]
+        if ",," in text or ";;" in text or "::" in text:
+            text = _REPEATED_MARK.sub(r"\1", text)
+        if ".." in text:
+            text = _DOUBLE_FULL_STOP.sub(".", text)
+        if ",." in text:
+            text = _COMMA_FULL_STOP.sub(".", text)
+        if _SPACE_THEN_MARK.search(text) is not None:
+            text = _SPACE_BEFORE_MARK.sub("", text)
     return text.strip("\n")
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 (hex) of a text once normalised: equal texts are duplicates."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def normalize_again(normalised: str) -> str:
+    """``normalize_text(normalised)`` for a text that :func:`normalize_text` returned
+    (runs of blank lines may have been shortened since), without the work when
+    that would change nothing.
+
+    A second pass changes a normalised text only where the first pass made
+    two full stops meet (",." becomes "." in ".,."), and the second then
+    joins them; every other substitution leaves nothing it would act on again.
+    """
+    return normalize_text(normalised) if ".." in normalised else normalised
+
+
+def normalised_text_sha256(normalised: str) -> str:
+    """:func:`text_sha256` of a text that :func:`normalize_text` returned (see :func:`normalize_again`)."""
+    return hashlib.sha256(normalize_again(normalised).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------
@@ -89,7 +133,6 @@ _SENTENCE_OPENERS = frozenset(
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "u.s", "u.s.s.r" (final dot cut)
 _LIST_NUMBER = re.compile(r"\d{1,3}|[IVXLC]{1,4}|[ivxlc]{1,4}|\(?[a-zA-Z0-9]{1,3}\)")
 _OPENING_PUNCT = "([{\"'“‘«"
-_WHITESPACE = re.compile(r"\s+")
 _CANDIDATE_END = re.compile(r"([.?!…]+)([\"'”’»)\]]*) (?=(\S))")
 
 
@@ -105,7 +148,7 @@ def split_sentences(text: str) -> list[str]:
     initialism ("J. F. Kennedy", "the U.S. Government") or a leading list
     number ("2. The ..."). Decimals ("3.5") never split: no space follows.
     """
-    flat = _WHITESPACE.sub(" ", text).strip()
+    flat = " ".join(text.split())  # str.split and \s agree on what whitespace is
     if not flat:
         return []
     sentences: list[str] = []
@@ -134,9 +177,12 @@ def _ends_sentence(flat: str, match: re.Match[str], sentence_start: int) -> bool
         return False
     if next_char.isdigit() and bare in _BEFORE_NUMBER:
         return False
-    before = flat[sentence_start:word_start].strip(_OPENING_PUNCT + " ")
-    if _LIST_NUMBER.fullmatch(word) and (not before or before.endswith(":")):
-        return False  # "2. The Council ..." opens a numbered paragraph or a list
+    if len(word) > 5 and "." not in word:
+        return True  # too long for a list number, no initialism: the usual case, decided at once
+    if _LIST_NUMBER.fullmatch(word):
+        before = flat[sentence_start:word_start].strip(_OPENING_PUNCT + " ")
+        if not before or before.endswith(":"):
+            return False  # "2. The Council ..." opens a numbered paragraph or a list
     if _INITIALISM.fullmatch(word) or (len(word) == 1 and word.isupper()):
         return _next_word(flat, match.end()).lower() in _SENTENCE_OPENERS
     return True
@@ -168,6 +214,8 @@ _TOKEN = re.compile(
     r"|[^\W_]+(?:(?:['’\-‐‑]|(?<=\d)[.,](?=\d))[^\W_]+)*"
 )
 _TOKEN_CHAR_FIXES = (("’", "'"), ("‐", "-"), ("‑", "-"))
+# _TOKEN for lower-case ASCII text, where its classes are plain ranges (faster to test).
+_ASCII_LOWER_TOKEN = re.compile(r"(?:[a-z]\.){2,}|[a-z0-9]+(?:(?:['\-]|(?<=[0-9])[.,](?=[0-9]))[a-z0-9]+)*")
 
 
 def tokenize(text: str) -> list[str]:
@@ -180,6 +228,22 @@ def tokenize(text: str) -> list[str]:
         if old in text:
             text = text.replace(old, new)
     return _TOKEN.findall(text)
+
+
+def lower_tokens(text: str) -> list[str]:
+    """``[token.lower() for token in tokenize(text)]``, the form the term index and
+    the repeat finder use, from text lower-cased once before tokenising when that
+    gives the same: lower-casing maps each character to one character of the same
+    kind (letter, digit, other), except "İ" (two characters) and "Σ" (which
+    depends on the letters around it)."""
+    for old, new in _TOKEN_CHAR_FIXES:
+        if old in text:
+            text = text.replace(old, new)
+    if text.isascii():
+        return _ASCII_LOWER_TOKEN.findall(text.lower())
+    if "\u0130" not in text and "\u03a3" not in text:
+        return _TOKEN.findall(text.lower())
+    return [token.lower() for token in _TOKEN.findall(text)]
 
 
 def count_words(text: str) -> int:

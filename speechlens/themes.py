@@ -21,7 +21,7 @@ import json
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -120,17 +120,43 @@ class _Matcher:
 
     pattern: re.Pattern[str]
     entries: Mapping[str, _Entry]  # keyed by _surface_key of every generated variant
+    # lower-cased matched text -> its entry, for matches with joiners or apostrophes
+    joined: dict[str, _Entry] = field(default_factory=dict, compare=False, repr=False)
+
+    def entry(self, found: str) -> _Entry:
+        """The entry a matched (lower-cased) text stands for."""
+        if found.isalpha():
+            return self.entries[found]
+        entry = self.joined.get(found)
+        if entry is None:
+            entry = self.joined[found] = self.entries[_surface_key(found)]
+        return entry
 
     def find(self, text: str) -> list[Match]:
         lowered = _lower_keeping_offsets(text)
         matches = []
         for found in self.pattern.finditer(lowered):
-            key = found.group()
-            if not key.isalpha():
-                key = _surface_key(key)
-            entry = self.entries[key]
+            entry = self.entry(found.group())
             start, end = found.span()
             matches.append(Match(entry.theme_ids, entry.term, start, end, text[start:end]))
+        return matches
+
+    def find_each(self, texts: Sequence[str]) -> list[tuple[int, Match]]:
+        """``find`` of every text, as (index of the text, match), from one scan of them
+        all joined by blank lines (no entry can match across one: a joiner holds at
+        most one line break)."""
+        lowered = "\n\n".join(map(_lower_keeping_offsets, texts))
+        matches: list[tuple[int, Match]] = []
+        index, start_of_text, end_of_text = 0, 0, len(texts[0]) if texts else 0
+        for found in self.pattern.finditer(lowered):
+            start, end = found.span()
+            while start > end_of_text:
+                index += 1
+                start_of_text = end_of_text + 2
+                end_of_text = start_of_text + len(texts[index])
+            entry = self.entry(found.group())
+            start, end = start - start_of_text, end - start_of_text
+            matches.append((index, Match(entry.theme_ids, entry.term, start, end, texts[index][start:end])))
         return matches
 
 
@@ -209,6 +235,12 @@ def parse_lexicon(toml_text: str, source: str = "themes.toml") -> Lexicon:
 def find_matches(text: str, lexicon: Lexicon) -> list[Match]:
     """Every lexicon mention in `text`, in order, leftmost-longest, never overlapping."""
     return lexicon.matcher.find(text)
+
+
+def find_matches_in(texts: Sequence[str], lexicon: Lexicon) -> list[tuple[int, Match]]:
+    """:func:`find_matches` of each text, as (index of the text, match), in order; faster
+    than one call per text for many short texts (the paragraphs of a speech)."""
+    return lexicon.matcher.find_each(texts)
 
 
 def count_by_theme(matches: Iterable[Match]) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from textblob import TextBlob
 
@@ -346,3 +347,44 @@ def test_the_fingerprint_changes_with_the_text_the_themes_or_the_metadata(change
     assert changed_themes != themes or changed_text != text or meta_changes
     assert _fingerprint_of(changed_text, changed_themes, **meta_changes) != original
     assert len(original) == 8
+
+
+def test_the_fingerprint_is_made_of_each_documents_metadata_and_text_digest():
+    from speechlens.analysis import data_fingerprint, digests_fingerprint
+    from speechlens.text import text_sha256
+
+    documents = load_documents(DATA_DIR)
+    lexicon = load_default_lexicon(DATA_DIR)
+    assert data_fingerprint(documents, lexicon) == digests_fingerprint(
+        [(d.meta, text_sha256(d.text)) for d in documents], lexicon
+    )
+
+
+# ----------------------------------------------------------------------------- tables in parts
+
+
+def test_tables_given_in_parts_and_out_of_order_give_the_same_analysis():
+    from speechlens.analysis import AnalysisBuilder, annotate
+
+    documents = [
+        *load_documents(DATA_DIR),
+        parse_document("Cybercrime is rising.\n\nWe must cooperate against terrorism. Not bad at all!",
+                       DocumentMeta(doc_id="two", title="Two")),
+        parse_document("A speech about peace and borders.", DocumentMeta(doc_id="three", title="Three")),
+    ]
+    lexicon = load_default_lexicon(DATA_DIR)
+    expected = analyze(documents, lexicon)
+    annotation = annotate(documents, lexicon)
+    first_pid = np.cumsum(annotation.rows[:, 0]) - annotation.rows[:, 0]
+    builder = AnalysisBuilder()
+    for index in (2, 0, 1):  # documents in another order than their pids
+        part = annotation.slice(index, index + 1)
+        for name in ("terms", "matches", "sentences", "paragraphs"):
+            table = getattr(part, name)
+            builder.add(name, table, first_pid[index] + table["position"].to_numpy() - 1)
+    built = builder.build(expected.documents, lexicon, expected.fingerprint)
+    for name in ("paragraphs", "sentences", "matches"):
+        pd.testing.assert_frame_equal(getattr(built, name), getattr(expected, name), check_exact=True)
+    assert built.terms.vocabulary == expected.terms.vocabulary
+    for name in ("pid", "term", "count", "repeated"):
+        np.testing.assert_array_equal(getattr(built.terms, name), getattr(expected.terms, name))

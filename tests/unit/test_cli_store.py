@@ -353,3 +353,20 @@ def test_the_153_dev_speeches_add_with_their_metadata(store_dir):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(expected, name))
     assert loaded.terms.vocabulary == expected.terms.vocabulary
     assert loaded.fingerprint == expected.fingerprint
+
+
+def test_reanalyze_rewrites_only_stale_segments(store_dir):
+    assert run("add", str(SEED_TEXT), "--store", str(store_dir)).returncode == 0
+    result = run("reanalyze", "--store", str(store_dir))
+    assert result.returncode == 0 and "up to date; nothing to do" in result.stdout
+    manifest = json.loads((store_dir / MANIFEST).read_text())
+    [segment] = manifest["segments"]
+    manifest["segments"][segment]["analysis"] = -1  # as if an older SpeechLens had written it
+    (store_dir / MANIFEST).write_text(json.dumps(manifest))
+    result = run("reanalyze", "--store", str(store_dir))
+    assert result.returncode == 0, result.stderr
+    assert "re-analysed 1 segment(s)" in result.stdout
+    assert Store(store_dir).stale_segments() == [] and [d.doc_id for d in Store(store_dir).list()] == [SEED_ID]
+    lexicon = load_default_lexicon(DATA_DIR)
+    loaded, expected = Store(store_dir).load(lexicon), analyze(load_documents(DATA_DIR), lexicon)
+    pd.testing.assert_frame_equal(loaded.paragraphs, expected.paragraphs)

@@ -8,12 +8,16 @@ import time
 
 import pytest
 
+import numpy as np
+
 from speechlens.duplicates import (
     MIN_WORDS,
     THRESHOLD,
     find_near_duplicates,
     find_repeated_sentences,
+    find_repeats,
     jaccard,
+    repeats_of_codes,
 )
 from speechlens.text import tokenize
 
@@ -117,3 +121,37 @@ def test_long_texts_take_about_linear_time():
     assert repeats == {6000 + i: i for i in range(100)}
     # Comparing all 18 million pairs takes ~20 s; the index takes well under a second.
     assert elapsed < 3.0, f"{elapsed:.2f}s"
+
+
+def test_two_searches_in_one_find_what_each_finds_alone():
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(30)]
+    sentences = [[rng.choice(vocabulary) for _ in range(rng.randint(4, 12))] for _ in range(60)]
+    sentences += sentences[:10]
+    paragraphs = [sum(sentences[i:i + 3], []) for i in range(0, len(sentences), 3)]
+    ids: dict[str, int] = {}
+    codes = np.array([ids.setdefault(t, len(ids)) for s in sentences for t in s])
+    sizes = [len(s) for s in sentences]
+    words = [sum(sizes[i:i + 3]) for i in range(0, len(sizes), 3)]
+    both = repeats_of_codes(np.concatenate([codes, codes]), np.array(sizes + words), len(ids), apart_from=len(sizes))
+    assert {i: j for i, j in both.items() if i < len(sizes)} == find_repeats(sentences)
+    assert {i - len(sizes): j - len(sizes) for i, j in both.items() if i >= len(sizes)} == find_repeats(paragraphs)
+    assert find_repeats(sentences)  # the data has repeats
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.75, 0.9, 1.0])
+@pytest.mark.parametrize("min_words", [0, 1, 3])
+def test_other_thresholds_and_lengths_match_the_naive_search(threshold, min_words):
+    rng = random.Random(int(threshold * 100) + min_words)
+    vocabulary = [f"w{i}" for i in range(12)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 9))) for _ in range(150)]
+    sets = [frozenset(t.lower() for t in tokenize(x)) if len(tokenize(x)) >= min_words else None for x in texts]
+    expected: dict[int, int] = {}
+    for i, later in enumerate(sets):
+        if not later:
+            continue
+        scores = [(jaccard(later, sets[j]), -j) for j in range(i) if sets[j]]
+        best = max(scores, default=(0.0, 0))
+        if best[0] >= threshold:
+            expected[i] = expected.get(-best[1], -best[1])
+    assert find_near_duplicates(texts, threshold, min_words) == expected

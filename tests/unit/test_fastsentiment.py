@@ -330,3 +330,49 @@ def test_random_prose_equals_textblob():
         " ".join(rng.choice(pool) + rng.choice(punct) for _ in range(rng.randint(1, 40))) for _ in range(3000)
     ]
     assert_no_mismatches(texts)
+
+
+# ----------------------------------------------------------------------------- a paragraph and its sentences in one pass
+
+
+def separately(text: str, sentences: list[str]):
+    return fs.score(text), fs.assessments(text), [fs.score(sentence) for sentence in sentences]
+
+
+def cut_at_spaces(text: str, rng: random.Random) -> list[str]:
+    words = text.split(" ")
+    cuts = sorted(rng.sample(range(1, len(words)), min(len(words) - 1, rng.randint(0, 4)))) if len(words) > 1 else []
+    return [" ".join(words[start:end]) for start, end in zip([0, *cuts], [*cuts, len(words)])]
+
+
+@pytest.mark.parametrize("text", list(TRICKY.values()), ids=list(TRICKY))
+def test_a_paragraph_and_its_sentences_score_as_they_do_one_by_one(text):
+    rng = random.Random(len(text))
+    for _ in range(5):
+        sentences = cut_at_spaces(text, rng)
+        assert identical(fs.score_with_sentences(text, sentences), separately(text, sentences))
+
+
+def test_state_carried_across_sentences_is_handled():
+    cases = [
+        ("It is very. Good work.", ["It is very.", "Good work."]),  # a modifier pending at the end
+        ("We said no. Good.", ["We said no.", "Good."]),  # a negation pending
+        ("A good idea. ! Indeed.", ["A good idea.", "! Indeed."]),  # "!" before the second's first word
+        ("Really not good.", ["Really not good."]),
+        ("good bad", ["GOOD", "BAD"]),  # not the text's words: scored one by one
+        ("good :) bad", ["good :)", "bad"]),  # an emoticon: pattern's slow path
+        ("good\n\nbad", ["good", "bad"]),  # a blank line: another sentence for pattern
+        ("good", []),
+    ]
+    for text, sentences in cases:
+        assert identical(fs.score_with_sentences(text, sentences), separately(text, sentences)), text
+
+
+def test_random_prose_cut_into_sentences_scores_as_one_by_one():
+    rng = random.Random(17)
+    words = ["good", "not", "very", "really", "bad", "!", "no", "never", "the", "well", ".", "great!", ":)",
+             "don't", "'", '"', "most", "terribly", "happy.", "very.", "not.", "!good", "?", ",", "Good", "NOT"]
+    for _ in range(20_000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
+        sentences = cut_at_spaces(text, rng)
+        assert identical(fs.score_with_sentences(text, sentences), separately(text, sentences)), (text, sentences)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from speechlens.analysis import analyze
-from speechlens.cli import MetadataTables, main, read_speech
+from speechlens.cli import MetadataTables, main, read_parsed, read_speech
 from speechlens.corpus import load_default_lexicon
-from speechlens.ingest import analyzer_for, assemble, prepare
-from speechlens.store import Store
+from speechlens.ingest import StoreWriter, analyzer_for, assemble, prepare
+from speechlens.store import Store, StoreError
 from tests.conftest import DATA_DIR, SEED_TEXT
 
 WORDS = (
@@ -123,3 +123,32 @@ def test_the_add_command_takes_jobs(tmp_path, sources, capsys):
     again = main(["add", str(folder), "--store", str(tmp_path / "store"), "--jobs", "1"])
     out, _ = capsys.readouterr()
     assert again == 1 and "added 0 document(s)" in out and "20 already stored" in out
+
+
+def test_the_writer_commits_batches_in_order_while_work_goes_on(tmp_path, sources, lexicon):
+    read = functools.partial(read_parsed, tables=MetadataTables(None), flags={})
+    prepared = [p for p in prepare([*sources, sources[3]], lexicon, read=read, jobs=2, chunk=4) if p.error is None]
+    store = Store(tmp_path / "store")
+    reports = []
+    with StoreWriter(store, lexicon) as writer:
+        for start in range(0, len(prepared), 5):
+            reports += writer.add(prepared[start:start + 5])
+        reports += writer.finished()
+    assert [batch for batch, _ in reports] == [prepared[start:start + 5] for start in range(0, len(prepared), 5)]
+    added = [doc_id for _, report in reports for doc_id in report.added]
+    assert added == [d.doc_id for d in store.list()] and len(added) == len(sources)
+    (batch, last), = reports[-1:]
+    assert [(d.doc_id, batch[d.index].source) for d in last.duplicates] == [(sources[3].stem, sources[3])]
+    one_process = Store(tmp_path / "one")
+    one_process.add([p.document for p in prepared], lexicon, extra={p.document.meta.doc_id: p.extra for p in prepared})
+    assert_same_analysis(store.load(lexicon), one_process.load(lexicon))
+
+
+def test_an_error_while_committing_comes_back(tmp_path, sources, lexicon):
+    (tmp_path / "not-a-store").mkdir()
+    (tmp_path / "not-a-store" / "thesis.docx").write_bytes(b"mine")
+    prepared = list(prepare(sources[:3], lexicon, read=reader(), jobs=1))
+    with pytest.raises(StoreError, match="not a SpeechLens store"):
+        with StoreWriter(Store(tmp_path / "not-a-store"), lexicon) as writer:
+            writer.add(prepared)
+            writer.finished()

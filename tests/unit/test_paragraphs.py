@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from speechlens.paragraphs import LONG_PARAGRAPH_WORDS, split_paragraphs
-from speechlens.text import count_words, normalize_text
+from speechlens.paragraphs import LONG_PARAGRAPH_WORDS, split_paragraphs, split_paragraphs_and_sentences
+from speechlens.text import count_words, lower_tokens, normalize_text, split_sentences
 
 # Hard-wrapped at ~60 characters, no blank lines, words split across lines.
 WRAPPED = """\
@@ -236,3 +236,23 @@ def test_no_paragraph_is_only_furniture_or_cut_mid_word():
         assert not re.fullmatch(r"[\d\s/A-Z.-]*", paragraph)
         assert not paragraph[0].islower()
         assert not paragraph.endswith("-")
+
+
+def test_the_sentences_of_counted_paragraphs_come_along():
+    long = " ".join(f"Sentence number {i} says something about the state of the world." for i in range(20))
+    text = f"A short opening.\n\n{long}\n\n" + " ".join(["Words without end"] * 200) + "."
+    paragraphs, known = split_paragraphs_and_sentences(text)
+    assert paragraphs == split_paragraphs(text)
+    assert long in known  # counted (longer than 600 characters) and kept whole
+    for paragraph, (sentences, tokens) in known.items():
+        assert sentences == split_sentences(paragraph)
+        assert tokens == [lower_tokens(sentence) for sentence in sentences]
+    assert "A short opening." not in known  # too short to need counting
+    assert len(paragraphs) > 3  # the run-on text was cut, and its pieces are not known
+
+
+def test_words_split_across_lines_are_left_out_of_the_vocabulary():
+    from speechlens.paragraphs import _without_split_words
+
+    text = "co-\noperation and self-\n  help, x-\nab-\ncd, a -\nb, end-\n"
+    assert _without_split_words(text) == re.sub(r"[^\W_]+-\n[ \n]*[^\W_]+", " ", text)

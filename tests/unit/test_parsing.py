@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from speechlens.model import DocumentMeta
-from speechlens.parsing import MetadataError, load_document, parse_document
+from speechlens.model import Document, DocumentMeta
+from speechlens.parsing import MetadataError, ParsedDocument, load_document, parse, parse_document
 from speechlens.reading import UnreadableTextError
-from speechlens.text import count_words, normalize_text
+from speechlens.text import count_words, normalize_text, tokenize
 from tests.conftest import SEED_META, SEED_TEXT
 
 HEADING_1 = "Why it became necessary to create an indivisible security architecture"
@@ -292,3 +292,30 @@ def test_the_seed_metadata_loads_from_a_copy(tmp_path):
     shutil.copy(SEED_META, tmp_path)
     document = load_document(meta_path=tmp_path / SEED_META.name)
     assert document.meta.doc_id == "interpol-ga93-hammouchi-2025"
+
+
+# ----------------------------------------------------------------------------- in columns
+
+
+def test_the_parse_in_columns_is_the_parsed_document(seed):
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    parsed = parse(text, seed.meta)
+    assert parsed.document() == seed
+    assert parsed.text_is_normalised
+    assert parsed.tokens == [[t.lower() for t in tokenize(s.text)] for p in seed.paragraphs for s in p.sentences]
+    assert list(parsed.vocabulary[parsed.codes]) == [t for tokens in parsed.tokens for t in tokens]
+    # a normalised text need not be normalised again
+    assert parse(normalize_text(text), seed.meta, normalised=True).document() == seed
+
+
+def test_a_document_turns_into_columns_and_back(seed):
+    columns = ParsedDocument.of(seed)
+    assert columns.document() == seed
+    assert not columns.text_is_normalised
+    assert columns.sentence_starts[-1] == len(columns.sentences) == sum(len(p.sentences) for p in seed.paragraphs)
+
+
+def test_columns_need_paragraphs_numbered_from_one(seed):
+    shuffled = Document(seed.meta, (seed.paragraphs[1], seed.paragraphs[0], *seed.paragraphs[2:]), seed.text)
+    with pytest.raises(ValueError, match="paragraph 1 must have position 1"):
+        ParsedDocument.of(shuffled)

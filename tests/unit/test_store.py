@@ -473,3 +473,74 @@ def test_retagging_is_not_cached_while_a_writer_holds_the_store(store, documents
 def test_the_environment_hooks_are_off_by_default():
     assert "SPEECHLENS_TEST_PAUSE_BEFORE_COMMIT" not in os.environ
     assert "SPEECHLENS_TEST_PAUSE_IN_SEGMENT" not in os.environ
+
+
+# ----------------------------------------------------------------------------- reopening reads no text; analysis versions
+
+
+def test_loading_reads_no_document_text(store, documents, lexicon, monkeypatch):
+    store.add(documents, lexicon)
+    read_table = pq.read_table
+
+    def no_documents(source, *args, **kwargs):
+        assert "documents.parquet" not in str(source), "load read the documents' texts"
+        return read_table(source, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "read_table", no_documents)
+    assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))
+
+
+def test_segments_record_their_analysis_version(store, documents, lexicon):
+    from speechlens.analysis import ANALYSIS_VERSION
+
+    report = store.add(documents, lexicon)
+    assert store.manifest()["segments"][report.segment]["analysis"] == ANALYSIS_VERSION
+    assert store.stale_segments() == []
+    manifest = json.loads(manifest_bytes(store))
+    del manifest["segments"][report.segment]["analysis"]  # as stores written before versions were recorded
+    (store.path / MANIFEST).write_text(json.dumps(manifest))
+    assert store.stale_segments() == ([] if ANALYSIS_VERSION == 1 else [report.segment])
+
+
+def make_stale(store: Store, segment: str) -> None:
+    """Mark a segment as written by an analysis version that is not this one."""
+    manifest = json.loads(manifest_bytes(store))
+    manifest["segments"][segment]["analysis"] = -1
+    (store.path / MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_stale_segments_load_as_stored_and_reanalyse_in_place(store, documents, lexicon):
+    first = store.add(documents[:2], lexicon).segment
+    second = store.add(documents[2:], lexicon).segment
+    make_stale(store, first)
+    assert store.stale_segments() == [first]
+    assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))  # loaded as stored
+    before = {d.doc_id: d for d in store.list()}
+
+    calls = []
+    assert store.reanalyze(lexicon, progress=lambda done, total: calls.append((done, total))) == [first]
+    assert calls == [(1, 1)] and store.stale_segments() == []
+    after = store.list()
+    assert [d.doc_id for d in after] == [d.meta.doc_id for d in documents]  # same order
+    replaced = {d.segment for d in after[:2]}
+    assert len(replaced) == 1 and first not in replaced and after[2].segment == second
+    for stored in after:
+        old = before[stored.doc_id]
+        assert (stored.meta, stored.sha256, stored.added_at, stored.extra) == (old.meta, old.sha256, old.added_at, old.extra)
+    assert segment_dirs(store) == {*replaced, second}  # the stale segment went
+    assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))
+    assert store.documents() == documents
+    assert store.reanalyze(lexicon) == []  # nothing stale any more
+
+
+def test_annotated_documents_are_added_like_documents(store, documents, lexicon):
+    from speechlens.analysis import annotate
+
+    report = store.add_annotated(annotate(documents[:2], lexicon), lexicon)
+    assert report.added == [d.meta.doc_id for d in documents[:2]]
+    copy = own_document("copy", documents[1].text)
+    report = store.add_annotated(annotate([documents[1], documents[2], copy, documents[3]], lexicon), lexicon)
+    assert report.added == [documents[2].meta.doc_id, documents[3].meta.doc_id]
+    assert report.duplicates == [Duplicate("own-transcript", "own-transcript", 0), Duplicate("copy", "own-transcript", 2)]
+    assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))
+    assert [d.words for d in store.list()] == [sum(p.words for p in d.paragraphs) for d in documents]

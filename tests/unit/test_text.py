@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import random
+import re
 import time
 
 import pytest
 
-from speechlens.text import count_words, normalize_text, split_sentences, tokenize
+from speechlens.text import (
+    count_words,
+    lower_tokens,
+    normalised_text_sha256,
+    normalize_again,
+    normalize_text,
+    split_sentences,
+    text_sha256,
+    tokenize,
+)
 from tests.conftest import SEED_TEXT
 
 
@@ -156,3 +167,40 @@ def test_count_words_is_fast_on_a_million_words():
     elapsed = time.perf_counter() - start
     assert words >= 1_000_000
     assert elapsed < 3.0, f"count_words took {elapsed:.2f}s for {words} words"
+
+
+# ----------------------------------------------------------------------------- lower-cased tokens, normalising again
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, World! The U.S. and 3.5 per cent; don’t stop ‐ cross‑border",
+        "Caf\u00e9 CR\u00c8ME br\u00fbl\u00e9e \u2014 Stra\u00dfe \u2160\u2161 \u24b6",
+        "\u0130stanbul \u0130Y\u0130",  # dotted capital I lower-cases to two characters
+        "\u039f\u0394\u039f\u03a3. \u039f\u0394\u039f\u03a3's \u03a3\u039f\u03a3",  # final sigma depends on its neighbours
+        "",
+    ],
+)
+def test_lower_tokens_are_the_tokens_lower_cased(text):
+    assert lower_tokens(text) == [token.lower() for token in tokenize(text)]
+
+
+def test_lower_tokens_on_random_text():
+    rng = random.Random(3)
+    alphabet = "aZ09.,'-’‐‑ _\n!?é\u0130\u03a3\u03c3x"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert lower_tokens(text) == [token.lower() for token in tokenize(text)], repr(text)
+
+
+def test_normalising_a_normalised_text_again_changes_only_double_full_stops():
+    rng = random.Random(5)
+    alphabet = [" ", "\n", "\n", "\r", "\t", ".", ",", ";", ":", "!", "?", "a", "b", '"', "”", ")", "\u00a0", "\ufeff"]
+    blank_lines = re.compile(r"\n{3,}")
+    for _ in range(50_000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        once = blank_lines.sub("\n\n", normalize_text(raw))  # as formats.extract_text returns it
+        assert normalize_again(once) == normalize_text(once), repr(raw)
+        assert normalised_text_sha256(once) == text_sha256(once)
+    assert normalize_text("a.,. b") == "a.. b" and normalize_again("a.. b") == "a. b"  # ".,." needs a second pass

@@ -20,6 +20,7 @@ from speechlens.themes import (
     load_lexicon,
     parse_lexicon,
     plural_forms,
+    find_matches_in,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -393,3 +394,13 @@ def test_seed_cooperation_share(shipped, seed_text):
     # The report is about police cooperation: it should lead, without swamping the rest.
     assert max(counts, key=counts.get) == "cooperation"
     assert share == pytest.approx(0.4, abs=0.15)
+
+
+def test_matches_of_many_texts_at_once_are_those_of_each_text(rules):
+    texts = [
+        "Cybercrime and cyber crime", "", "organized", "crime in the region",  # no match across two texts
+        "cyber-\ncrime over a line break", "-crime", "İ and Σ around cybercrimes", "organized\n\ncrime",
+    ]
+    expected = [(index, match) for index, text in enumerate(texts) for match in find_matches(text, rules)]
+    assert find_matches_in(texts, rules) == expected
+    assert find_matches_in([], rules) == []
