@@ -6,7 +6,6 @@ link reopens the same view.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import streamlit as st
 
@@ -30,7 +29,8 @@ from components.views import (
 )
 from components.corpus import render_corpus_actions, render_upload_result
 from speechlens.captions import export_filename
-from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir
+from components.data import current_corpus
+from speechlens.corpus import Corpus, default_data_dir
 from speechlens.evidence import evidence_items
 from speechlens.export import paragraph_table, to_csv_bytes
 from speechlens.filters import select
@@ -40,13 +40,6 @@ from speechlens.summary import summarize
 from speechlens.urlstate import PRESENT, parse_query
 
 st.set_page_config(page_title="SpeechLens", page_icon="🔎", layout="wide")
-
-
-# One corpus in memory at a time: the whole UN General Debate takes a few GB.
-@st.cache_resource(show_spinner="Opening the corpus…", max_entries=1)
-def load_corpus(data_dir: str, signature: str) -> Corpus:  # noqa: ARG001 - signature keys the cache
-    """Read the stored annotations once (nothing is re-scored); filters only slice the result."""
-    return open_corpus(Path(data_dir))
 
 
 def link_notices(corpus: Corpus) -> list[str]:
@@ -66,9 +59,7 @@ def link_notices(corpus: Corpus) -> list[str]:
 def main() -> None:
     data_dir = default_data_dir()
     try:
-        if not is_speech_folder(data_dir):
-            prepare_data_dir(data_dir)  # a new store starts with the seed speech
-        corpus = load_corpus(str(data_dir), data_signature(data_dir))
+        corpus = current_corpus()
     except (OSError, ValueError) as error:
         st.error(f"SpeechLens could not load its data from {escape_markdown(str(data_dir))}:\n\n{escape_markdown(str(error))}")
         st.stop()

@@ -20,13 +20,34 @@ from speechlens.catalog import year_bounds
 from speechlens.compare import DEFAULT_TOP_GROUPS, compare_groups
 from speechlens.corpus import Corpus
 from speechlens.distinctive import distinctive_terms
-from speechlens.filters import Selection, section_starts, theme_frequencies
+from speechlens.filters import Filters, Selection, section_starts, select, theme_frequencies
 from speechlens.focus import Focus
 from speechlens.grouping import chart_level, comparison_grouping, group_keys, group_order
 from speechlens.urlstate import COMPARE, COMPARE_CHOICES, DEFAULT_COMPARE, MEASURE, MEASURE_CHOICES
 from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
 _subtitles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # selection -> its charts' subtitle
+# On a whole corpus even grouping 370,000 paragraphs takes a while: once per selection and grouping.
+_per_selection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(selection: Selection, key: tuple, compute):
+    cached = _per_selection.setdefault(selection, {})
+    if key not in cached:
+        cached[key] = compute()
+    return cached[key]
+
+
+def _level(corpus: Corpus, selection: Selection):
+    return _memo(selection, ("level",), lambda: chart_level(selection, corpus.catalog))
+
+
+def _keys(corpus: Corpus, selection: Selection, by: str):
+    return _memo(selection, ("keys", by), lambda: group_keys(selection, corpus.catalog, by))
+
+
+def _document_count(selection: Selection) -> int:
+    return _memo(selection, ("documents",), lambda: int(selection.paragraphs["doc_id"].nunique()))
 
 
 def _subtitle(corpus: Corpus, selection: Selection) -> str:
@@ -88,7 +109,7 @@ def _build_theme_map(corpus: Corpus, selection: Selection, level: str):
             selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=_subtitle(corpus, selection),
             sections=section_starts(analysis, selection),
         )
-    keys = group_keys(selection, corpus.catalog, level)
+    keys = _keys(corpus, selection, level)
     return corpus_figures.group_theme_map_figure(
         theme_rates_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
         analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
@@ -102,7 +123,7 @@ def _build_sentiment(corpus: Corpus, selection: Selection, level: str):
             selection.paragraphs, analysis.lexicon, subtitle=_subtitle(corpus, selection),
             sections=section_starts(analysis, selection),
         )
-    keys = group_keys(selection, corpus.catalog, level)
+    keys = _keys(corpus, selection, level)
     return corpus_figures.group_sentiment_figure(
         sentiment_by_group(analysis, selection, keys, group_order(keys, corpus.catalog, level)),
         analysis.lexicon, subtitle=_subtitle(corpus, selection), group_name=level,
@@ -110,13 +131,13 @@ def _build_sentiment(corpus: Corpus, selection: Selection, level: str):
 
 
 def render_theme_map(corpus: Corpus, selection: Selection) -> Focus | None:
-    level = chart_level(selection, corpus.catalog)
+    level = _level(corpus, selection)
     fig = _figure("theme-map", corpus, selection, level)
     return render_chart(fig, key="chart_map", filename=_filename("theme-map", corpus, selection), focus_kind=level)
 
 
 def render_sentiment(corpus: Corpus, selection: Selection) -> Focus | None:
-    level = chart_level(selection, corpus.catalog)
+    level = _level(corpus, selection)
     fig = _figure("sentiment", corpus, selection, level)
     return render_chart(fig, key="chart_sentiment", filename=_filename("sentiment", corpus, selection), focus_kind=level)
 
@@ -160,7 +181,7 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
     if len(corpus.analysis.documents) < 2:
         return None
     st.subheader("Compare", anchor=False)
-    if selection.paragraphs["doc_id"].nunique() < 2:
+    if _document_count(selection) < 2:
         st.caption("The paragraphs shown come from one document: choose two or more to compare them.")
         return None
     by = st.segmented_control(
@@ -183,7 +204,7 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
 
 def _build_comparison(corpus: Corpus, selection: Selection, by: str):
     """The two comparison charts, and the folded groups "Other" stands for."""
-    keys = group_keys(selection, corpus.catalog, by)
+    keys = _keys(corpus, selection, by)
     order = group_order(keys, corpus.catalog, by) if by in ("year", "decade") else None
     # Every decade of a corpus fits (the UN General Debate spans nine); other groupings show the biggest.
     top = max(DEFAULT_TOP_GROUPS, len(order)) if by == "decade" else DEFAULT_TOP_GROUPS
@@ -230,3 +251,15 @@ def _corpus_pids(corpus: Corpus, selection: Selection):
     from speechlens.filters import content_mask
 
     return corpus.analysis.paragraphs.index[content_mask(corpus.analysis, selection.filters)].to_numpy()
+
+
+def warm_default_view(corpus: Corpus) -> None:
+    """Draw the opening view's charts into the chart cache, so the first visitor finds them ready."""
+    selection = select(corpus.analysis, Filters(), corpus.catalog)
+    if selection.is_empty:
+        return
+    level = chart_level(selection, corpus.catalog)
+    for chart, option in (("themes", "mentions"), ("theme-map", level), ("sentiment", level), ("words", "")):
+        _figure(chart, corpus, selection, option)
+    if len(corpus.analysis.documents) > 1 and selection.paragraphs["doc_id"].nunique() > 1:
+        _figure("compare", corpus, selection, comparison_grouping(selection, corpus.catalog, DEFAULT_COMPARE, DEFAULT_TOP_GROUPS))

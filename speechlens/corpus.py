@@ -24,7 +24,7 @@ from speechlens.model import Document
 from speechlens.parsing import load_document
 from speechlens.store import MANIFEST, AddReport, Store, StoreError, default_store_dir
 from speechlens.themes import Lexicon, load_lexicon
-from speechlens.vocabulary import speaker_words
+from speechlens.vocabulary import cloud_inputs, speaker_words
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"  # the bundled seed speech and the default themes file
@@ -137,6 +137,22 @@ class Corpus:
         """The words of every speaker's name (left out of word lists, as the word cloud does)."""
         metas = self.analysis.documents.values()
         return speaker_words({(meta.speaker, meta.speaker_aliases): meta for meta in metas}.values())
+
+
+def warm_up(corpus: Corpus) -> None:
+    """Build, once, the per-corpus lookups that views otherwise build on their first use.
+
+    On the whole UN General Debate these take a few seconds together; a server
+    does them as it opens the corpus rather than in a visitor's first view.
+    """
+    from speechlens.distinctive import distinctive_terms
+    from speechlens.filters import Filters, select
+
+    corpus.choices, corpus.sections, corpus.document_labels, corpus.speaker_words  # noqa: B018 - cached properties
+    selection = select(corpus.analysis, Filters(), corpus.catalog)
+    cloud_inputs(corpus.analysis, selection)
+    if len(selection.pids):
+        distinctive_terms(corpus.analysis.terms, selection.pids[:1], selection.pids)
 
 
 def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_DIR) -> Corpus:

@@ -1,0 +1,29 @@
+"""The corpus the dashboard shows, opened once per data version and shared by every session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir, warm_up
+
+
+# One corpus in memory at a time: the whole UN General Debate takes about 2 GB.
+@st.cache_resource(show_spinner="Opening the corpus…", max_entries=1)
+def load_corpus(data_dir: str, signature: str) -> Corpus:  # noqa: ARG001 - signature keys the cache
+    """Read the stored annotations once (nothing is re-scored); filters only slice the result."""
+    corpus = open_corpus(Path(data_dir))
+    warm_up(corpus)
+    return corpus
+
+
+def current_corpus() -> Corpus:
+    """The data directory's corpus; a new store is created holding the seed speech first.
+
+    Raises ``OSError`` or ``ValueError`` with a message for the user.
+    """
+    data_dir = default_data_dir()
+    if not is_speech_folder(data_dir):
+        prepare_data_dir(data_dir)
+    return load_corpus(str(data_dir), data_signature(data_dir))
