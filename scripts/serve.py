@@ -49,7 +49,8 @@ def open_corpus_early() -> None:
         warm_default_view(corpus)
     except Exception:  # noqa: BLE001 - the app shows the problem to the first visitor, with its message
         return
-    print(f"{READY} {len(corpus.analysis.documents):,} documents, opening view drawn, "
+    count = len(corpus.analysis.documents)
+    print(f"{READY} {count:,} document{'' if count == 1 else 's'}, opening view drawn, "
           f"in {time.perf_counter() - started:.1f} s", flush=True)
 
 
