@@ -135,8 +135,7 @@ class Corpus:
     @cached_property
     def speaker_words(self) -> frozenset[str]:
         """The words of every speaker's name (left out of word lists, as the word cloud does)."""
-        metas = self.analysis.documents.values()
-        return speaker_words({(meta.speaker, meta.speaker_aliases): meta for meta in metas}.values())
+        return speaker_words(self.analysis.documents.values())
 
 
 def warm_up(corpus: Corpus) -> None:

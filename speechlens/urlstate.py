@@ -8,7 +8,7 @@ tests can rebuild a view's ``Filters`` from a copied link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
@@ -255,23 +255,20 @@ def _choice(
 
 
 def _polarity_range(values: Sequence[str]) -> tuple[float, float] | None:
-    if len(values) != 2:
-        return None
-    try:
-        low, high = (float(v) for v in values)
-    except ValueError:
-        return None
-    if not (FULL_POLARITY[0] <= low <= high <= FULL_POLARITY[1]):
-        return None
-    return (low, high)
+    return _range(values, float, FULL_POLARITY)
 
 
 def year_range(values: Sequence[str], bounds: tuple[int, int] | None) -> tuple[int, int] | None:
     """Two whole years within ``bounds``, earliest first, as a link gives them; None otherwise."""
-    if len(values) != 2 or bounds is None:
+    return None if bounds is None else _range(values, int, bounds)
+
+
+def _range(values: Sequence[str], number: Callable[[str], float], bounds: tuple[float, float]):
+    """Two numbers within ``bounds``, lowest first, read with ``number``; None otherwise."""
+    if len(values) != 2:
         return None
     try:
-        low, high = (int(v) for v in values)
+        low, high = (number(v) for v in values)
     except ValueError:
         return None
     if not (bounds[0] <= low <= high <= bounds[1]):

@@ -47,10 +47,8 @@ def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray
     terms = analysis.terms
     totals = np.where(_content_words(terms), totals, 0)
     doc_ids = selection.paragraphs["doc_id"].unique()
-    metas = (analysis.documents[d] for d in doc_ids)
-    speakers = {(meta.speaker, meta.speaker_aliases): meta for meta in metas}.values()  # each speaker once
     ids = terms.term_ids
-    totals[[ids[word] for word in speaker_words(speakers) if word in ids]] = 0
+    totals[[ids[word] for word in speaker_words(analysis.documents[d] for d in doc_ids) if word in ids]] = 0
     return totals
 
 
@@ -122,9 +120,10 @@ def speaker_words(metas: Iterable[DocumentMeta]) -> frozenset[str]:
     ("National Security") stay, since they are also the speech's subject.
     """
     words: set[str] = set()
-    for meta in metas:
-        words.update(token.lower() for token in tokenize(meta.speaker))
-        for alias in meta.speaker_aliases:
+    # A corpus names the same speaker in many documents: tokenise each name (and its aliases) once.
+    for speaker, aliases in {(meta.speaker, meta.speaker_aliases) for meta in metas}:
+        words.update(token.lower() for token in tokenize(speaker))
+        for alias in aliases:
             words.update(token.lower() for token in tokenize(alias) if _is_acronym(token) or " " not in alias.strip())
     return frozenset(words - STOPWORDS)
 
