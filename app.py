@@ -29,11 +29,10 @@ from components.views import (
 )
 from components.corpus import render_corpus_actions, render_upload_result
 from speechlens.captions import export_filename
-from components.data import current_corpus
+from components.data import current_corpus, current_selection
 from speechlens.corpus import Corpus, default_data_dir
 from speechlens.evidence import evidence_items
 from speechlens.export import paragraph_table, to_csv_bytes
-from speechlens.filters import select
 from speechlens.focus import focus_pids
 from speechlens.markup import escape_markdown
 from speechlens.summary import summarize
@@ -73,7 +72,7 @@ def main() -> None:
     share_slot = st.sidebar.container()  # filled last, once every widget of the view has its value
     present = bool(st.session_state.get(PRESENT))
     render_presentation_mode(present)
-    selection = select(analysis, filters, corpus.catalog)
+    selection = current_selection(corpus, filters)
     render_upload_result()
     render_notices(notices)
     render_header(corpus, filters, summarize(analysis, selection))

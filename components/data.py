@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir, warm_up
+from speechlens.filters import Filters, Selection, select
 
 
 # One corpus in memory at a time: the whole UN General Debate takes about 2 GB.
@@ -27,3 +28,15 @@ def current_corpus() -> Corpus:
     if not is_speech_folder(data_dir):
         prepare_data_dir(data_dir)
     return load_corpus(str(data_dir), data_signature(data_dir))
+
+
+# A view's selection is kept for the next script run (a click, the reader's page, the
+# next visitor): on a whole corpus, selecting takes a few hundred milliseconds.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _selection(fingerprint: str, filters: Filters, _corpus: Corpus) -> Selection:  # noqa: ARG001 - keys
+    return select(_corpus.analysis, filters, _corpus.catalog)
+
+
+def current_selection(corpus: Corpus, filters: Filters) -> Selection:
+    """The paragraphs and theme mentions of the view ``filters`` describe (shared, not to be changed)."""
+    return _selection(corpus.analysis.fingerprint, filters, corpus)

@@ -18,7 +18,8 @@ import bisect
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,10 +71,22 @@ class Analysis:
     matches: pd.DataFrame
     terms: TermIndex
     fingerprint: str = ""  # see data_fingerprint
+    # Lookups derived from the tables, made on first use (see ``derived``).
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def theme_ids(self) -> tuple[str, ...]:
         return tuple(theme.id for theme in self.lexicon.themes)
+
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, made once per analysis and kept with it (it must depend only on the analysis).
+
+        Two threads asking at once may both compute it; the value is the same.
+        """
+        try:
+            return self._derived[name]
+        except KeyError:
+            return self._derived.setdefault(name, compute())
 
 
 # ----------------------------------------------------------------------------- table schemas
@@ -445,17 +458,29 @@ class _TermParts:
         self.tokens: list[pa.Array] = []  # per chunk: its tokens in order of first appearance
         self.counts: list[np.ndarray] = []
         self.repeated: list[np.ndarray] = []
+        self.totals: list[np.ndarray] = []  # per chunk: each of its tokens' total
+        self.countable_totals: list[np.ndarray] = []  # the same, without repeated sentences
 
     def add(self, table: pa.Table, pid: np.ndarray) -> None:
         if not table.num_rows:
             return
         self.pids.append(np.asarray(pid, dtype=np.int32))
+        counts = table["count"].to_numpy().astype(np.int32, copy=False)
+        repeated = table["repeated"].to_numpy()
+        start = 0
         for chunk in _dictionary_chunks(table["token"]):
             local, uniques = pd.factorize(chunk.indices.to_numpy(zero_copy_only=False))
             self.codes.append(local.astype(np.int32, copy=False))
             self.tokens.append(chunk.dictionary.take(pa.array(uniques, pa.int64())))
-        self.counts.append(table["count"].to_numpy().astype(np.int32, copy=False))
-        self.repeated.append(table["repeated"].to_numpy())
+            # Whole-corpus totals, summed while the part is at hand (later it is a pass over every entry).
+            stop = start + len(local)
+            chunk_counts = counts[start:stop]
+            self.totals.append(np.bincount(local, weights=chunk_counts, minlength=len(uniques)))
+            self.countable_totals.append(np.bincount(
+                local, weights=np.where(repeated[start:stop], 0, chunk_counts), minlength=len(uniques)))
+            start = stop
+        self.counts.append(counts)
+        self.repeated.append(repeated)
 
     def index(self) -> TermIndex:
         if not self.pids:
@@ -465,6 +490,10 @@ class _TermParts:
         starts = np.cumsum([0] + [len(tokens) for tokens in self.tokens])
         term = np.concatenate([global_ids[start:][local] for start, local in zip(starts, self.codes)])
         vocabulary = encoded.dictionary.to_pylist()
+        whole = tuple(
+            np.bincount(global_ids, weights=np.concatenate(parts), minlength=len(vocabulary))
+            for parts in (self.totals, self.countable_totals)
+        )
         pid = np.concatenate(self.pids)
         count, repeated = np.concatenate(self.counts), np.concatenate(self.repeated).astype(bool, copy=False)
         if len(pid) > 1 and (pid[1:] < pid[:-1]).any():  # parts out of pid order: sort, and number again
@@ -475,7 +504,9 @@ class _TermParts:
             renumbered = np.empty(len(vocabulary), dtype=np.int32)
             renumbered[by_appearance] = np.arange(len(by_appearance), dtype=np.int32)
             term, vocabulary = renumbered[term], [vocabulary[i] for i in by_appearance]
-        return TermIndex(vocabulary=tuple(vocabulary), pid=pid, term=term, count=count, repeated=repeated)
+            whole = tuple(totals[by_appearance] for totals in whole)
+        return TermIndex(vocabulary=tuple(vocabulary), pid=pid, term=term, count=count, repeated=repeated,
+                         whole_totals=whole)
 
 
 def _decoded(column: pa.ChunkedArray) -> np.ndarray:

@@ -1,10 +1,13 @@
 """A view of the dashboard as one self-contained HTML file, and as a PDF.
 
 The briefing shows what the dashboard shows for the same filters: the source,
-the filters in words, the headline numbers and the four charts (drawn by the
-same figure builders with the same arguments), followed by the strongest
-paragraphs for each theme and a note on the method. plotly.js is embedded
-once, so the file opens from disk with no network.
+the filters in words, the headline numbers and the same charts (built by
+:mod:`speechlens.view_charts`, as the dashboard's are), followed by the
+strongest paragraphs for each theme and a note on the method. For one
+document the charts follow it paragraph by paragraph; for several they show
+one mark per document (or year), the words that set a narrower selection
+apart, and the documents compared. plotly.js is embedded once, so the file
+opens from disk with no network.
 
 Everything that comes from the speech, its metadata or the themes file is
 data: it is escaped, never rendered as HTML.
@@ -24,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -31,14 +35,17 @@ from plotly.offline import get_plotlyjs
 
 from speechlens import figures
 from speechlens.analysis import Analysis
-from speechlens.captions import chart_subtitle, coverage_line, describe_filters, export_filename, format_date, source_line
+from speechlens.captions import coverage_line, describe_filters, export_filename, format_date, source_line
+from speechlens.catalog import year_bounds
+from speechlens.corpus import Corpus
 from speechlens.evidence import EvidenceItem, evidence_items
-from speechlens.filters import Filters, Selection, section_starts, select, theme_frequencies
+from speechlens.filters import Filters, Selection, select, theme_frequencies
+from speechlens.grouping import MAX_DOCUMENTS_SHOWN
 from speechlens.markup import wrap_spans
 from speechlens.sentiment import format_polarity
 from speechlens.summary import Summary, summarize
-from speechlens.urlstate import MEASURE_CHOICES
-from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
+from speechlens.urlstate import COMPARE_CHOICES, DEFAULT_COMPARE, MEASURE_CHOICES
+from speechlens.view_charts import document_count, view_charts
 
 DEFAULT_TITLE = "SpeechLens briefing"
 
@@ -52,6 +59,7 @@ PRINT_WIDTH = 700  # px: 210 mm - 2 x 12 mm is about 703 px
 
 EVIDENCE_PARAGRAPHS = 3  # per theme
 EVIDENCE_THEMES = 3  # most-mentioned themes shown when no theme is selected
+NAMED_DOCUMENTS = 12  # documents the masthead names; the rest are counted
 MARK_TINT = 0.72  # how far a theme's colour is mixed with white behind highlighted terms
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,6 +79,7 @@ class BriefingError(RuntimeError):
 class Chart:
     name: str  # for the element id and the saved-PNG file name
     figure: go.Figure
+    part: str = ""  # the heading over it and the charts after it ("" for the main charts)
 
     @property
     def width(self) -> int:
@@ -89,24 +98,32 @@ def _e(text: object) -> str:
 
 
 def build_briefing(
-    analysis: Analysis,
+    source: Corpus | Analysis,
     filters: Filters,
     *,
     measure: str = "mentions",
+    compare: str = DEFAULT_COMPARE,
     generated_on: str | None = None,
     link: str | None = None,
     catalog: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained HTML page briefing the view ``filters`` selects.
 
-    ``measure`` is the theme-frequency chart's link value (mentions, rate or
-    paragraphs); ``generated_on`` defaults to today; ``link`` is the
-    dashboard URL of the same view, shown when given.
+    ``source`` is a corpus, or an analysis with its ``catalog`` (built from
+    the documents' metadata when not given). ``measure`` is the
+    theme-frequency chart's link value (mentions, rate or paragraphs) and
+    ``compare`` the comparison charts' (document, speaker, country or year);
+    ``generated_on`` defaults to today; ``link`` is the dashboard URL of the
+    same view, shown when given.
     """
-    column = measure_column(measure)
-    selection = select(analysis, filters, catalog)
+    measure_column(measure)  # refuses an unknown measure before any work
+    if compare not in COMPARE_CHOICES:
+        raise ValueError(f"Unknown grouping “{compare}”: use {', '.join(COMPARE_CHOICES)}.")
+    corpus = source if isinstance(source, Corpus) else Corpus.of(source, catalog)
+    analysis = corpus.analysis
+    selection = select(analysis, filters, corpus.catalog)
     sections = [
-        masthead(analysis, selection, generated_on or format_date(date.today().isoformat()), link),
+        masthead(corpus, selection, generated_on or format_date(date.today().isoformat()), link),
         headline_numbers(summarize(analysis, selection)),
     ]
     charts: list[Chart] = []
@@ -116,10 +133,13 @@ def build_briefing(
             "or quote. Loosen the filters and write the briefing again.</p></section>"
         )
     else:
-        charts = briefing_charts(analysis, selection, column)
+        charts = briefing_charts(corpus, selection, measure, compare)
         sections.append(charts_section(charts, analysis, filters))
-        sections.append(evidence_section(analysis, selection))
-    sections.append(method_section())
+        sections.append(evidence_section(analysis, selection, corpus.document_labels))
+    sections.append(method_section(
+        several_documents=not selection.is_empty and document_count(selection) > 1,
+        distinctive_words=any(chart.name == "distinctive-words" for chart in charts),
+    ))
     return page(document_title(analysis), _language(analysis), sections, with_plotly=bool(charts))
 
 
@@ -175,26 +195,37 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def masthead(analysis: Analysis, selection: Selection, generated_on: str, link: str | None) -> str:
-    """Title, source, the speaker's post, the filters in words, date and link."""
+def masthead(corpus: Corpus, selection: Selection, generated_on: str, link: str | None) -> str:
+    """Title, source, the speaker's post, the filters in words, the documents shown, date and link."""
+    analysis = corpus.analysis
     documents = analysis.documents
     post = next(iter(documents.values())).post if len(documents) == 1 else ""
-    showing = describe_filters(selection.filters, analysis.lexicon.labels)
+    showing = describe_filters(selection.filters, analysis.lexicon.labels, corpus.document_labels)
     coverage = coverage_line(len(selection.paragraphs), selection.total_paragraphs)
-    rows = [
-        ("Showing", f"{_e(showing)} · {_e(coverage)}"),
-        ("Generated", _e(generated_on) + " with SpeechLens"),
-    ]
+    rows = [("Showing", f"{_e(showing)} · {_e(coverage)}")]
+    if len(documents) > 1 and not selection.is_empty:
+        rows.append(documents_row(corpus, selection))
+    rows.append(("Generated", _e(generated_on) + " with SpeechLens"))
     if link:
         rows.append(("In the dashboard", link_markup(link)))
     facts = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     return f"""<header class="masthead">
 <p class="kicker">{DEFAULT_TITLE}</p>
 <h1>{_e(document_title(analysis))}</h1>
-<p class="source">{_e(source_line(documents))}</p>
+<p class="source">{_e(source_line(documents, year_bounds(corpus.catalog)))}</p>
 {f'<p class="post">{_e(post)}</p>' if post else ''}
 <dl class="view">{facts}</dl>
 </header>"""
+
+
+def documents_row(corpus: Corpus, selection: Selection) -> tuple[str, str]:
+    """The documents the selection draws on, by their catalogue labels in corpus order (the first few)."""
+    present = set(selection.paragraphs["doc_id"].unique())
+    labels = [label for doc_id, label in corpus.document_labels.items() if doc_id in present]
+    shown = "; ".join(_e(label) for label in labels[:NAMED_DOCUMENTS])
+    if len(labels) > NAMED_DOCUMENTS:
+        shown += f" and {len(labels) - NAMED_DOCUMENTS:,} more"
+    return ("Document" if len(labels) == 1 else f"{len(labels):,} documents", shown)
 
 
 def link_markup(link: str) -> str:
@@ -222,32 +253,22 @@ def headline_numbers(summary: Summary) -> str:
 # ----------------------------------------------------------------------------- charts
 
 
-def briefing_charts(analysis: Analysis, selection: Selection, measure_column: str) -> list[Chart]:
-    """The dashboard's four figures, built with the same arguments."""
-    subtitle = chart_subtitle(
-        analysis.documents, selection.filters, analysis.lexicon.labels,
-        len(selection.paragraphs), selection.total_paragraphs,
-    )
-    sections = section_starts(analysis, selection)
-    cloud = word_cloud_figure(lay_out_cloud(*cloud_inputs(analysis, selection)), subtitle)
-    return [
-        Chart("themes", figures.theme_frequency_figure(
-            theme_frequencies(analysis, selection), measure=measure_column, subtitle=subtitle,
-            highlight=selection.filters.themes,
-        )),
-        Chart("theme-map", figures.theme_map_figure(
-            selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=subtitle, sections=sections,
-        )),
-        Chart("sentiment", figures.sentiment_figure(
-            selection.paragraphs, analysis.lexicon, subtitle=subtitle, sections=sections,
-        )),
-        Chart("words", cloud),
-    ]
+def briefing_charts(corpus: Corpus, selection: Selection, measure: str, compare: str = DEFAULT_COMPARE) -> list[Chart]:
+    """The charts the dashboard draws for this selection, built by the same code."""
+    return [Chart(chart.name, chart.figure, chart.part)
+            for chart in view_charts(corpus, selection, measure=measure, compare=compare)]
 
 
 def charts_section(charts: Sequence[Chart], analysis: Analysis, filters: Filters) -> str:
-    blocks = "\n".join(chart_markup(chart, export_filename(chart.name, filters, analysis.documents)) for chart in charts)
-    return f'<section class="charts" aria-label="Charts">\n{blocks}\n</section>'
+    """The charts in order, each part after the main charts under its own heading."""
+    blocks, part = [], ""
+    for chart in charts:
+        if chart.part != part:
+            part = chart.part
+            blocks.append(f"<h2>{_e(part)}</h2>")
+        blocks.append(chart_markup(chart, export_filename(chart.name, filters, analysis.documents)))
+    body = "\n".join(blocks)
+    return f'<section class="charts" aria-label="Charts">\n{body}\n</section>'
 
 
 def chart_markup(chart: Chart, filename: str) -> str:
@@ -280,21 +301,27 @@ def evidence_themes(analysis: Analysis, selection: Selection) -> list[str]:
 
 
 def strongest_paragraphs(selection: Selection, theme_id: str, limit: int = EVIDENCE_PARAGRAPHS) -> list[int]:
-    """pids of the selection mentioning ``theme_id`` most, ties in reading order."""
+    """pids of the selection mentioning ``theme_id`` most, ties in reading order.
+
+    pids run in reading order (document by document, as the corpus lists
+    them), so a corpus of any size is ranked with one sort.
+    """
     if theme_id not in selection.mentions:
         return []
     counts = selection.mentions[theme_id]
     counts = counts[counts > 0]
-    positions = selection.paragraphs["position"]
-    ranked = sorted(counts.index, key=lambda pid: (-counts[pid], positions[pid], pid))
-    return [int(pid) for pid in ranked[:limit]]
+    pids, values = counts.index.to_numpy(), counts.to_numpy()
+    return [int(pid) for pid in pids[np.lexsort((pids, -values))[:limit]]]
 
 
-def theme_spans(analysis: Analysis, pid: int, theme_id: str) -> list[tuple[int, int]]:
-    """Where the theme's terms matched in the paragraph's text."""
+def theme_spans(analysis: Analysis, pids: Sequence[int], theme_id: str) -> dict[int, list[tuple[int, int]]]:
+    """pid -> where the theme's terms matched in that paragraph's text, for each of ``pids``."""
     matches = analysis.matches
-    rows = matches[(matches["pid"] == pid) & (matches["theme"] == theme_id)]
-    return sorted(zip(rows["start"].astype(int), rows["end"].astype(int), strict=True))
+    rows = matches[matches["pid"].isin(pids) & (matches["theme"] == theme_id)]
+    spans: dict[int, list[tuple[int, int]]] = {int(pid): [] for pid in pids}
+    for pid, start, end in zip(rows["pid"], rows["start"], rows["end"], strict=True):
+        spans[int(pid)].append((int(start), int(end)))
+    return {pid: sorted(found) for pid, found in spans.items()}
 
 
 def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -306,20 +333,23 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return wrap_spans(text, spans, plain=_e, marked=lambda piece: f"<mark>{_e(piece)}</mark>")
 
 
-def evidence_section(analysis: Analysis, selection: Selection) -> str:
+def evidence_section(analysis: Analysis, selection: Selection, document_labels: dict[str, str] | None = None) -> str:
+    """The strongest paragraphs of each theme: at most EVIDENCE_PARAGRAPHS for each of a few themes."""
     themes = evidence_themes(analysis, selection)
     which = "each selected theme" if selection.filters.themes else f"each of the {len(themes)} most-mentioned themes"
     intro = (
         f"For {which}: the {EVIDENCE_PARAGRAPHS} paragraphs shown that mention it most (ties in reading order), "
         "with that theme's matched terms highlighted."
     )
-    blocks = [theme_evidence(analysis, selection, theme_id) for theme_id in themes]
+    blocks = [theme_evidence(analysis, selection, theme_id, document_labels) for theme_id in themes]
     if not blocks:
         blocks = ['<p class="empty">No theme terms occur in these paragraphs.</p>']
     return f'<section class="evidence">\n<h2>Evidence</h2>\n<p class="lead">{_e(intro)}</p>\n' + "\n".join(blocks) + "\n</section>"
 
 
-def theme_evidence(analysis: Analysis, selection: Selection, theme_id: str) -> str:
+def theme_evidence(
+    analysis: Analysis, selection: Selection, theme_id: str, document_labels: dict[str, str] | None = None
+) -> str:
     theme = analysis.lexicon.get(theme_id)
     pids = strongest_paragraphs(selection, theme_id)
     counts = selection.mentions[theme_id] if theme_id in selection.mentions else pd.Series(dtype=int)
@@ -332,10 +362,9 @@ def theme_evidence(analysis: Analysis, selection: Selection, theme_id: str) -> s
     if not pids:
         body = f'<p class="empty">No paragraph shown mentions {_e(theme.label)}.</p>'
     else:
-        items = evidence_items(analysis, pids)
-        body = "\n".join(
-            evidence_block(item, int(counts[item.pid]), theme_spans(analysis, item.pid, theme_id)) for item in items
-        )
+        items = evidence_items(analysis, pids, document_labels=document_labels)
+        spans = theme_spans(analysis, pids, theme_id)
+        body = "\n".join(evidence_block(item, int(counts[item.pid]), spans[item.pid]) for item in items)
     return f'<section class="theme" data-theme="{_e(theme_id)}" style="{colors}">\n{heading}\n{body}\n</section>'
 
 
@@ -375,8 +404,23 @@ METHOD_NOTES = (
 )
 
 
-def method_section() -> str:
-    items = "".join(f"<li><strong>{_e(name)}.</strong> {_e(text)}</li>" for name, text in METHOD_NOTES)
+GROUP_NOTE = ("Several documents", "With several documents the charts show one row per document, or per year beyond "
+              f"{MAX_DOCUMENTS_SHOWN} documents. A row's rate is theme mentions per 1,000 of its words; its mean "
+              "polarity is the mean of its paragraphs' scores, with a 95% interval from Student's t, so a short "
+              "speech has a wide interval.")
+DISTINCTIVE_NOTE = ("Distinctive words", "Word counts of the selection compared with the rest of the corpus "
+                    "(weighted log-odds with an informative Dirichlet prior). They compare counts, not meanings: "
+                    "country names and words of the speakers' names often come first.")
+
+
+def method_section(*, several_documents: bool = False, distinctive_words: bool = False) -> str:
+    """The method notes; those on per-document figures and distinctive words only where they are charted."""
+    notes = list(METHOD_NOTES)
+    if several_documents:
+        notes.append(GROUP_NOTE)
+    if distinctive_words:
+        notes.append(DISTINCTIVE_NOTE)
+    items = "".join(f"<li><strong>{_e(name)}.</strong> {_e(text)}</li>" for name, text in notes)
     return f'<section class="method">\n<h2>Method and limits</h2>\n<ul>{items}</ul>\n</section>'
 
 
@@ -460,7 +504,7 @@ body { margin: 0; background: #eef0f3; color: var(--ink);
 /* On screen: a sheet as wide as a dashboard chart; prose keeps a readable line length. */
 main { width: 1036px; margin: 32px auto; padding: 44px 48px 40px; background: white;
   box-shadow: 0 1px 3px rgba(0,0,0,.12), 0 8px 24px rgba(0,0,0,.06); }
-.masthead, .numbers, .evidence, .method, .empty { max-width: 780px; }
+.masthead, .numbers, .charts > h2, .evidence, .method, .empty { max-width: 780px; }
 h1 { font-size: 28px; line-height: 1.25; margin: 4px 0 10px; }
 h2 { font-size: 20px; margin: 36px 0 14px; padding-bottom: 6px; border-bottom: 2px solid var(--ink);
   break-after: avoid; page-break-after: avoid; }
@@ -505,7 +549,7 @@ mark { background: var(--mark); color: inherit; padding: 0 2px; margin: 0 -2px; 
   body { background: white; font-size: 13px; }
   /* 1 px inset: the text block is a fraction under 703 px, which clipped right-hand borders. */
   main { width: auto; margin: 0; padding: 0 1px; box-shadow: none; }
-  .masthead, .numbers, .evidence, .method, .empty { max-width: none; }
+  .masthead, .numbers, .charts > h2, .evidence, .method, .empty { max-width: none; }
   h2 { margin-top: 22px; }
   blockquote { font-size: 14px; }
   .chart { zoom: var(--print-zoom, 1); }

@@ -27,14 +27,15 @@ from speechlens.parsing import MetadataError, ParsedDocument, load_document, par
 from speechlens.reading import read_text
 from speechlens.themes import load_lexicon
 from speechlens.urlstate import (
-    KEYWORD, MATCH, MEASURE, POLARITY, POSTS, REPEATS, SECTION, THEME, VOICE, filters_to_query, parse_query,
+    COMPARE, DEFAULT_COMPARE, KEYWORD, MATCH, MEASURE, POLARITY, POSTS, REPEATS, SECTION, THEME, VOICE,
+    filters_to_query, parse_query,
 )
 
 BRIEF_SUFFIXES = (".html", ".pdf")
 # Command-line flag (argparse dest) -> the dashboard link parameter it stands for.
 BRIEF_FLAGS: dict[str, str] = {
     "theme": THEME, "match": MATCH, "voice": VOICE, "polarity": POLARITY, "q": KEYWORD,
-    "section": SECTION, "posts": POSTS, "repeats": REPEATS, "measure": MEASURE,
+    "section": SECTION, "posts": POSTS, "repeats": REPEATS, "measure": MEASURE, "compare": COMPARE,
 }
 BRIEF_EPILOG = """\
 The filter flags are the dashboard link's parameters under the same names, so
@@ -48,6 +49,7 @@ here: the notice is printed and nothing is written.
 examples:
   python -m speechlens brief --out brief.html --theme cybercrime --theme terrorism --match all
   python -m speechlens brief --out brief.pdf --link "http://127.0.0.1:8501/?theme=cybercrime&voice=speaker"
+  python -m speechlens brief --out brief.html --link "?country=France&country=Brazil" --compare year
 """
 
 
@@ -76,9 +78,11 @@ def add_brief_parser(commands) -> None:  # commands: the parser's subparsers
     brief = commands.add_parser(
         "brief",
         help="write a one-file HTML (or PDF) briefing of a dashboard view",
-        description="Write the dashboard's view as a briefing: source, filters, headline numbers, the four "
-        "charts, the strongest paragraphs per theme and a note on the method. The .html file is "
-        "self-contained (interactive charts, no network needed); .pdf prints it with headless Chromium.",
+        description="Write the dashboard's view as a briefing: source, filters, headline numbers, the "
+        "dashboard's charts (for several documents: one mark per document or year, the words that set a "
+        "narrower view apart, and the documents compared), the strongest paragraphs per theme and a note "
+        "on the method. The .html file is self-contained (interactive charts, no network needed); .pdf "
+        "prints it with headless Chromium.",
         epilog=BRIEF_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -100,6 +104,8 @@ def add_brief_parser(commands) -> None:  # commands: the parser's subparsers
                       help="count repeated passages again [repeats]")
     view.add_argument("--measure", metavar="mentions|rate|paragraphs",
                       help="what the theme-frequency chart counts (default mentions) [measure]")
+    view.add_argument("--compare", metavar="document|speaker|country|year",
+                      help="how the Compare charts group several documents (default document) [compare]")
 
 
 def load_path(path: Path, source_type: str) -> Document:
@@ -150,12 +156,14 @@ def flag_parameters(args: argparse.Namespace) -> dict[str, list[str]]:
     return given
 
 
-def view_link(link: str | None, filters: Filters, measure: str) -> str | None:
+def view_link(link: str | None, filters: Filters, measure: str, compare: str = DEFAULT_COMPARE) -> str | None:
     """The dashboard address of the briefed view, when --link gave the dashboard's address."""
     if not link or "://" not in link:
         return None
     scheme, netloc, path, _, _ = urlsplit(link)
     pairs = filters_to_query(filters) + ([(MEASURE, measure)] if measure != "mentions" else [])
+    if compare != DEFAULT_COMPARE:
+        pairs.append((COMPARE, compare))
     return urlunsplit((scheme, netloc, path or "/", urlencode(pairs), ""))
 
 
@@ -183,8 +191,9 @@ def run_brief(args: argparse.Namespace) -> int:
         print("\n".join(f"  {notice}" for notice in notices), file=sys.stderr)
         return 2
     measure = raw.get(MEASURE, ["mentions"])[-1]
+    compare = raw.get(COMPARE, [DEFAULT_COMPARE])[-1]
     html_text = build_briefing(
-        analysis, filters, measure=measure, link=view_link(args.link, filters, measure), catalog=corpus.catalog,
+        corpus, filters, measure=measure, compare=compare, link=view_link(args.link, filters, measure, compare),
     )
     write_brief(html_text, args.out)
     selection = select(analysis, filters, corpus.catalog)

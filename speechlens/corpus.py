@@ -24,7 +24,7 @@ from speechlens.model import Document
 from speechlens.parsing import load_document
 from speechlens.store import MANIFEST, AddReport, Store, StoreError, default_store_dir
 from speechlens.themes import Lexicon, load_lexicon
-from speechlens.vocabulary import cloud_inputs, speaker_words
+from speechlens.vocabulary import speaker_words
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"  # the bundled seed speech and the default themes file
@@ -112,8 +112,13 @@ class Corpus:
 
     analysis: Analysis
     catalog: pd.DataFrame  # see speechlens.catalog.build_catalog
-    path: Path
-    store: Store | None  # None for a read-only folder of speeches
+    path: Path | None = None  # None: analysed in memory, not read from a data directory
+    store: Store | None = None  # None for a read-only folder of speeches, or an analysis in memory
+
+    @classmethod
+    def of(cls, analysis: Analysis, catalog: pd.DataFrame | None = None) -> Corpus:
+        """An analysis held in memory, with its catalogue (built from the documents' metadata when not given)."""
+        return cls(analysis, build_catalog(analysis.documents.values()) if catalog is None else catalog)
 
     @property
     def can_add(self) -> bool:
@@ -141,17 +146,18 @@ class Corpus:
 def warm_up(corpus: Corpus) -> None:
     """Build, once, the per-corpus lookups that views otherwise build on their first use.
 
-    On the whole UN General Debate these take a few seconds together; a server
+    On the whole UN General Debate these take about a second together; a server
     does them as it opens the corpus rather than in a visitor's first view.
     """
-    from speechlens.distinctive import distinctive_terms
-    from speechlens.filters import Filters, select
+    from speechlens.filters import match_arrays
+    from speechlens.term_totals import term_totals
+    from speechlens.vocabulary import surface_arrays
 
     corpus.choices, corpus.sections, corpus.document_labels, corpus.speaker_words  # noqa: B018 - cached properties
-    selection = select(corpus.analysis, Filters(), corpus.catalog)
-    cloud_inputs(corpus.analysis, selection)
-    if len(selection.pids):
-        distinctive_terms(corpus.analysis.terms, selection.pids[:1], selection.pids)
+    match_arrays(corpus.analysis)
+    surface_arrays(corpus.analysis)
+    terms = corpus.analysis.terms
+    term_totals(terms).content_words(terms)
 
 
 def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_DIR) -> Corpus:

@@ -18,16 +18,12 @@ said two hundred times. A word the rest never uses has a small ``α_w``, hence
 a large variance: it ranks high only when the selection uses it often.
 
 Everything is vectorised over the :class:`~speechlens.terms.TermIndex`
-arrays; what depends only on the index (paragraph offsets, the stop-word
-mask, whole-corpus totals) is computed once per index and kept beside it.
+arrays; word totals come from :mod:`speechlens.term_totals`, which the word
+cloud shares.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,9 +31,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from speechlens.cloud import STOPWORDS
+from speechlens.term_totals import TermTotals, term_totals
 from speechlens.terms import TermIndex
-from speechlens.vocabulary import MIN_WORD_LENGTH
 
 # α_0: the prior counts as this many words spread like the whole corpus. It is
 # small beside a single speech (a few thousand words), so it steadies rare
@@ -113,13 +108,13 @@ def distinctive_terms(
     """
     if prior_size <= 0:
         raise ValueError(f"prior_size must be positive, not {prior_size!r}")
-    cache = _cache_for(terms)
-    corpus = cache.valid_pids(corpus_pids)
-    selection = cache.valid_pids(selected_pids)
-    selection = selection[cache.membership(corpus)[selection]]
+    totals = term_totals(terms)
+    corpus = totals.valid_pids(corpus_pids)
+    selection = totals.valid_pids(selected_pids)
+    selection = selection[totals.membership(corpus)[selection]]
 
-    corpus_counts = cache.corpus_totals(terms, corpus, corpus_pids is None, include_repeats)
-    selection_counts = cache.selection_totals(terms, selection, corpus, corpus_counts, include_repeats)
+    corpus_counts = totals.over(terms, corpus, include_repeats)
+    selection_counts = totals.over(terms, selection, include_repeats)
     rest_counts = corpus_counts - selection_counts
     words_selection, words_rest = int(selection_counts.sum()), int(rest_counts.sum())
 
@@ -134,7 +129,7 @@ def distinctive_terms(
         return result(problem=NO_REST)
 
     prior = corpus_counts * (prior_size / corpus_counts.sum())
-    scored = (corpus_counts > 0) & cache.reportable(terms, excluded)
+    scored = (corpus_counts > 0) & _reportable(terms, totals, excluded)
     candidates = np.flatnonzero(scored)
     delta, z = weighted_log_odds(
         selection_counts[candidates], rest_counts[candidates], prior[candidates],
@@ -145,7 +140,7 @@ def distinctive_terms(
     if not len(candidates):
         return result(problem=NO_CONTENT_WORDS)
 
-    words = cache.vocabulary[candidates]
+    words = np.asarray(terms.vocabulary, dtype=object)[candidates]
     over = _top(z, words, top, positive=True)
     under = _top(z, words, top, positive=False)
     picked = np.concatenate([over, under])
@@ -226,135 +221,13 @@ def _top(z: np.ndarray, words: np.ndarray, top: int, *, positive: bool) -> np.nd
     return side[order[:top]]
 
 
-def _is_reportable(word: str) -> bool:
-    is_number = word.replace(".", "").replace(",", "").isdigit()
-    return len(word) >= MIN_WORD_LENGTH and word not in STOPWORDS and not is_number
-
-
-class _IndexCache:
-    """What scoring one TermIndex needs again and again, computed once.
-
-    It holds no reference to the index itself, so the index (the key of
-    ``_CACHES``) can still be freed.
-    """
-
-    CORPUS_TOTALS_KEPT = 4
-
-    def __init__(self, terms: TermIndex):
-        pid = terms.pid
-        self.size = int(pid.max()) + 1 if len(pid) else 0
-        self.entry_count = len(pid)
-        self.vocabulary = np.asarray(terms.vocabulary, dtype=object)
-        self.vocabulary_size = len(terms.vocabulary)
-        self._reportable: np.ndarray | None = None
-        self._corpus_totals: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        # Entries come in paragraph order from analyze(), ingest and the store; then a
-        # paragraph's entries are one slice and a small selection is summed without
-        # touching the rest of the corpus.
-        if len(pid) and bool(np.all(pid[1:] >= pid[:-1])):
-            self.offsets: np.ndarray | None = np.concatenate([[0], np.cumsum(np.bincount(pid, minlength=self.size))])
-        else:
-            self.offsets = None
-
-    def valid_pids(self, pids: ArrayLike | None) -> np.ndarray:
-        if pids is None:
-            return np.arange(self.size, dtype=np.int64)
-        pids = np.asarray(pids, dtype=np.int64).ravel()
-        pids = pids[(pids >= 0) & (pids < self.size)]
-        # Sorted and without repeats through a mask: far faster than np.unique on 10^5 pids.
-        return np.flatnonzero(self.membership(pids))
-
-    def membership(self, pids: np.ndarray) -> np.ndarray:
-        inside = np.zeros(self.size, dtype=bool)
-        inside[pids] = True
-        return inside
-
-    def reportable(self, terms: TermIndex, excluded: Iterable[str]) -> np.ndarray:
-        if self._reportable is None:
-            self._reportable = np.fromiter(
-                (_is_reportable(word) for word in terms.vocabulary), dtype=bool, count=self.vocabulary_size
-            )
-        words = {word.lower() for word in excluded}
-        if not words:
-            return self._reportable
-        ids = terms.term_ids
-        extra = [ids[word] for word in words if word in ids]
-        if not extra:
-            return self._reportable
-        mask = self._reportable.copy()
-        mask[extra] = False
+def _reportable(terms: TermIndex, totals: TermTotals, excluded: Iterable[str]) -> np.ndarray:
+    """Content words of the vocabulary, less ``excluded`` (any case)."""
+    mask = totals.content_words(terms)
+    ids = terms.term_ids
+    extra = [ids[word] for word in {word.lower() for word in excluded} if word in ids]
+    if not extra:
         return mask
-
-    def corpus_totals(self, terms: TermIndex, corpus: np.ndarray, whole: bool, include_repeats: bool) -> np.ndarray:
-        whole = whole or len(corpus) == self.size
-        key = ("all" if whole else hashlib.blake2b(corpus.tobytes(), digest_size=16).hexdigest(), include_repeats)
-        with self._lock:  # the dashboard serves several sessions from threads
-            if key in self._corpus_totals:
-                self._corpus_totals.move_to_end(key)
-                return self._corpus_totals[key]
-        if whole:  # every entry counts: no paragraph mask to build
-            weights = terms.count if include_repeats else np.where(terms.repeated, 0, terms.count)
-            totals = np.bincount(terms.term, weights=weights, minlength=self.vocabulary_size)
-        else:
-            totals = self.totals(terms, corpus, include_repeats)
-        totals.setflags(write=False)
-        with self._lock:
-            self._corpus_totals[key] = totals
-            while len(self._corpus_totals) > self.CORPUS_TOTALS_KEPT:
-                self._corpus_totals.popitem(last=False)
-        return totals
-
-    def selection_totals(
-        self, terms: TermIndex, selection: np.ndarray, corpus: np.ndarray, corpus_totals: np.ndarray,
-        include_repeats: bool,
-    ) -> np.ndarray:
-        """Term totals over ``selection`` (part of ``corpus``).
-
-        When the selection holds most of the corpus, the few paragraphs left
-        out are summed and taken away from the corpus totals instead.
-        """
-        if self.offsets is not None and len(selection) > len(corpus) / 2:
-            selected_entries = int((self.offsets[selection + 1] - self.offsets[selection]).sum())
-            corpus_entries = int((self.offsets[corpus + 1] - self.offsets[corpus]).sum())
-            if selected_entries > corpus_entries / 2:
-                left_out = corpus[~self.membership(selection)[corpus]]
-                return corpus_totals - self.totals(terms, left_out, include_repeats)
-        return self.totals(terms, selection, include_repeats)
-
-    def totals(self, terms: TermIndex, pids: np.ndarray, include_repeats: bool) -> np.ndarray:
-        """Occurrences of every term over ``pids`` (unique and valid), as floats."""
-        if not len(pids) or not self.entry_count:
-            return np.zeros(self.vocabulary_size)
-        if self.offsets is not None:
-            starts = self.offsets[pids]
-            lengths = self.offsets[pids + 1] - starts
-            total = int(lengths.sum())
-            # Gathering slices pays off while they are a small share of all entries.
-            if total * 4 <= self.entry_count:
-                # The entry numbers of every selected slice, without a loop: a running
-                # count shifted at the start of each slice.
-                entries = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-                weights = terms.count[entries]
-                if not include_repeats:
-                    weights = np.where(terms.repeated[entries], 0, weights)
-                return np.bincount(terms.term[entries], weights=weights, minlength=self.vocabulary_size)
-        mask = self.membership(pids)[terms.pid]
-        if not include_repeats:
-            mask &= ~terms.repeated
-        return np.bincount(terms.term[mask], weights=terms.count[mask], minlength=self.vocabulary_size)
-
-
-_CACHES: weakref.WeakKeyDictionary[TermIndex, _IndexCache] = weakref.WeakKeyDictionary()
-
-
-_CACHES_LOCK = threading.Lock()
-
-
-def _cache_for(terms: TermIndex) -> _IndexCache:
-    with _CACHES_LOCK:
-        cache = _CACHES.get(terms)
-        if cache is None:
-            cache = _IndexCache(terms)
-            _CACHES[terms] = cache
-    return cache
+    mask = mask.copy()
+    mask[extra] = False
+    return mask

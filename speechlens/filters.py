@@ -67,15 +67,28 @@ class Filters:
         return bool(self.documents or self.speakers or self.countries or self.years)
 
 
+# Left out of ``Selection.paragraphs``: on a whole corpus, copying the text of
+# every selected paragraph costs more than the rest of a selection together.
+TEXT_COLUMNS = ("text",)
+
+
 @dataclass(frozen=True, eq=False)
 class Selection:
     """The paragraphs a view covers and the theme mentions counted in them."""
 
     filters: Filters
-    paragraphs: pd.DataFrame  # rows of Analysis.paragraphs, reading order
+    paragraphs: pd.DataFrame  # rows of Analysis.paragraphs, reading order, without TEXT_COLUMNS
     mentions: pd.DataFrame  # pid x theme mention counts for those paragraphs
     total_paragraphs: int  # content paragraphs before filtering (headings excluded)
     word_counts_column: str = field(default="counted_words")
+    corpus_paragraphs: pd.DataFrame | None = None  # Analysis.paragraphs, for with_text()
+
+    def with_text(self) -> pd.DataFrame:
+        """``paragraphs`` with their text (a copy: for the charts of a few paragraphs)."""
+        if self.corpus_paragraphs is None or "text" in self.paragraphs:
+            return self.paragraphs
+        texts = self.corpus_paragraphs.loc[self.paragraphs.index, list(TEXT_COLUMNS)]
+        return self.paragraphs.join(texts)
 
     @property
     def pids(self) -> np.ndarray:
@@ -111,22 +124,19 @@ def mention_matrix(analysis: Analysis, pids: np.ndarray, include_repeats: bool) 
     return pd.DataFrame(counts, index=pd.Index(pids, name="pid"), columns=pd.Index(theme_ids, name="theme"))
 
 
-_match_cache: list = []  # [(matches frame, (pid, theme code, repeated))]: the last corpus's
-
-
 def match_arrays(analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The mentions as plain arrays (theme as its lexicon position), computed once per corpus."""
-    if _match_cache and _match_cache[0][0] is analysis.matches and _match_cache[0][1] == analysis.theme_ids:
-        return _match_cache[0][2]
-    matches = analysis.matches
-    codes = pd.Categorical(matches["theme"].to_numpy(dtype=object), categories=list(analysis.theme_ids)).codes
-    arrays = (
-        matches["pid"].to_numpy(dtype=np.int64),
-        np.asarray(codes, dtype=np.int64),
-        matches["repeated"].to_numpy(dtype=bool),
-    )
-    _match_cache[:] = [(matches, analysis.theme_ids, arrays)]
-    return arrays
+    """The mentions as plain arrays (pid, theme as its lexicon position, repeated), made once per corpus."""
+
+    def arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        matches = analysis.matches
+        codes = pd.Categorical(matches["theme"].to_numpy(dtype=object), categories=list(analysis.theme_ids)).codes
+        return (
+            matches["pid"].to_numpy(dtype=np.int64),
+            np.asarray(codes, dtype=np.int64),
+            matches["repeated"].to_numpy(dtype=bool),
+        )
+
+    return analysis.derived("match_arrays", arrays)
 
 
 def section_labels(analysis: Analysis) -> list[str]:
@@ -209,10 +219,11 @@ def select(analysis: Analysis, filters: Filters, catalog: pd.DataFrame | None = 
     word_column = "words" if filters.include_repeats else "counted_words"
     return Selection(
         filters=filters,
-        paragraphs=paragraphs[mask],
+        paragraphs=paragraphs.loc[mask, [c for c in paragraphs.columns if c not in TEXT_COLUMNS]],
         mentions=mentions,
         total_paragraphs=int(base.sum()),
         word_counts_column=word_column,
+        corpus_paragraphs=paragraphs,
     )
 
 

@@ -24,6 +24,9 @@ class TermIndex:
     term: np.ndarray  # int32, index into vocabulary
     count: np.ndarray  # int32, occurrences of that term in that paragraph
     repeated: np.ndarray  # bool, the occurrences are in sentences that repeat earlier text
+    # Every term's total over the whole index: (all occurrences, those outside repeated
+    # sentences), as floats; a loader that has them at hand passes them, else None.
+    whole_totals: tuple[np.ndarray, np.ndarray] | None = None
 
     @cached_property
     def term_ids(self) -> dict[str, int]:
@@ -73,10 +76,17 @@ def build_term_index(token_lists: Sequence[Sequence[str] | tuple[Sequence[str], 
                 columns[1].append(ids.setdefault(token, len(ids)))
                 columns[2].append(count)
                 columns[3].append(repeated)
+    term = np.asarray(columns[1], dtype=np.int32)
+    count = np.asarray(columns[2], dtype=np.int32)
+    repeated = np.asarray(columns[3], dtype=bool)
     return TermIndex(
         vocabulary=tuple(ids),
         pid=np.asarray(columns[0], dtype=np.int32),
-        term=np.asarray(columns[1], dtype=np.int32),
-        count=np.asarray(columns[2], dtype=np.int32),
-        repeated=np.asarray(columns[3], dtype=bool),
+        term=term,
+        count=count,
+        repeated=repeated,
+        whole_totals=(
+            np.bincount(term, weights=count, minlength=len(ids)),
+            np.bincount(term, weights=np.where(repeated, 0, count), minlength=len(ids)),
+        ),
     )

@@ -15,6 +15,7 @@ from speechlens.cloud import STOPWORDS, CloudWord, cloud_figure, layout_cloud
 from speechlens.figures import NO_THEME_COLOR
 from speechlens.filters import Selection, match_arrays
 from speechlens.model import DocumentMeta
+from speechlens.term_totals import term_totals
 from speechlens.text import tokenize
 
 # The word cloud as the dashboard and the briefing draw it. It is drawn at its
@@ -27,7 +28,6 @@ CLOUD_NOTE = (
     "grey: other words."
 )
 
-MIN_WORD_LENGTH = 3
 CLOUD_MAX_WORDS = 80  # words a cloud draws at most (fewer when they no longer fit legibly)
 MIN_THEME_SHARE = 0.5  # of a word's occurrences that must be inside one theme's terms to colour it
 
@@ -45,7 +45,7 @@ def selection_word_counts(analysis: Analysis, selection: Selection, top: int | N
 def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray) -> np.ndarray:
     """``totals`` (occurrences of every vocabulary word) with zero for the words a cloud leaves out."""
     terms = analysis.terms
-    totals = np.where(_content_words(terms), totals, 0)
+    totals = np.where(term_totals(terms).content_words(terms), totals, 0)
     doc_ids = selection.paragraphs["doc_id"].unique()
     ids = terms.term_ids
     totals[[ids[word] for word in speaker_words(analysis.documents[d] for d in doc_ids) if word in ids]] = 0
@@ -54,37 +54,7 @@ def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray
 
 def _selection_totals(terms, selection: Selection) -> np.ndarray:
     """Occurrences of every vocabulary word in the selected paragraphs."""
-    if not len(terms.pid):
-        return np.zeros(len(terms.vocabulary), dtype=np.int64)
-    selected = np.zeros(int(max(terms.pid.max(), selection.pids.max(initial=-1))) + 1, dtype=bool)
-    selected[selection.pids] = True
-    chosen = selected[terms.pid]
-    include_repeats = selection.filters.include_repeats
-    countable, everything = _corpus_totals(terms, include_repeats)
-    # Most views keep most of the corpus: then subtracting what is left out is the shorter sum.
-    if np.count_nonzero(chosen) > len(chosen) // 2:
-        left_out = ~chosen if countable is None else countable & ~chosen
-        return everything - _term_sums(terms, left_out)
-    return _term_sums(terms, chosen if countable is None else chosen & countable)
-
-
-def _term_sums(terms, entries: np.ndarray) -> np.ndarray:
-    return np.bincount(terms.term[entries], weights=terms.count[entries], minlength=len(terms.vocabulary)).astype(np.int64)
-
-
-_totals_cache: list = []  # [(term index, include_repeats, (countable entries or None, totals))]
-
-
-def _corpus_totals(terms, include_repeats: bool) -> tuple[np.ndarray | None, np.ndarray]:
-    """Which entries count (None: all of them) and every word's total over the whole corpus."""
-    for cached_terms, repeats, value in _totals_cache:
-        if cached_terms is terms and repeats == include_repeats:
-            return value
-    countable = None if include_repeats else ~terms.repeated
-    entries = np.ones(len(terms.pid), dtype=bool) if countable is None else countable
-    value = (countable, _term_sums(terms, entries))
-    _totals_cache[:] = [entry for entry in _totals_cache if entry[0] is terms][-1:] + [(terms, include_repeats, value)]
-    return value
+    return term_totals(terms).over(terms, selection.pids, selection.filters.include_repeats)
 
 
 def _top_counts(analysis: Analysis, totals: np.ndarray, top: int | None) -> Counter:
@@ -96,21 +66,6 @@ def _top_counts(analysis: Analysis, totals: np.ndarray, top: int | None) -> Coun
     vocabulary = analysis.terms.vocabulary
     ranked = sorted(((vocabulary[i], int(totals[i])) for i in nonzero), key=lambda wc: (-wc[1], wc[0]))
     return Counter(dict(ranked[:top] if top is not None else ranked))
-
-
-_content_cache: list = []  # [(term index, mask)]: the last corpus's
-
-
-def _content_words(terms) -> np.ndarray:
-    """Which vocabulary words a cloud may show: three letters or more, not a stopword, not a number."""
-    if _content_cache and _content_cache[0][0] is terms:
-        return _content_cache[0][1]
-    mask = np.fromiter(
-        (len(w) >= MIN_WORD_LENGTH and w not in STOPWORDS and not w.replace(".", "").isdigit() for w in terms.vocabulary),
-        dtype=bool, count=len(terms.vocabulary),
-    )
-    _content_cache[:] = [(terms, mask)]
-    return mask
 
 
 def speaker_words(metas: Iterable[DocumentMeta]) -> frozenset[str]:
@@ -150,7 +105,7 @@ def word_theme_colors(
 
 def _theme_colors(analysis: Analysis, selection: Selection, totals: np.ndarray, words: Iterable[str] | None) -> dict:
     match_pids, theme_codes, repeated = match_arrays(analysis)
-    surface_codes, surface_tokens = _surface_arrays(analysis)
+    surface_codes, surface_tokens = surface_arrays(analysis)
     selected = np.zeros(int(max(match_pids.max(initial=-1), selection.pids.max(initial=-1))) + 1, dtype=bool)
     selected[selection.pids] = True
     keep = selected[match_pids] & (theme_codes >= 0)
@@ -177,18 +132,15 @@ def _theme_colors(analysis: Analysis, selection: Selection, totals: np.ndarray, 
     return coloured
 
 
-_surface_cache: list = []  # [(matches frame, (code per mention, lower-cased tokens per code))]
-
-
-def _surface_arrays(analysis: Analysis) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+def surface_arrays(analysis: Analysis) -> tuple[np.ndarray, list[tuple[str, ...]]]:
     """Each mention's matched text as a code, and the lower-cased words of each distinct text."""
-    if _surface_cache and _surface_cache[0][0] is analysis.matches:
-        return _surface_cache[0][1]
-    codes, surfaces = pd.factorize(analysis.matches["surface"].to_numpy(dtype=object))
-    tokens = [tuple(token.lower() for token in tokenize(surface)) for surface in surfaces]
-    arrays = (np.asarray(codes, dtype=np.int64), tokens)
-    _surface_cache[:] = [(analysis.matches, arrays)]
-    return arrays
+
+    def arrays() -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        codes, surfaces = pd.factorize(analysis.matches["surface"].to_numpy(dtype=object))
+        tokens = [tuple(token.lower() for token in tokenize(surface)) for surface in surfaces]
+        return np.asarray(codes, dtype=np.int64), tokens
+
+    return analysis.derived("surface_arrays", arrays)
 
 
 def cloud_inputs(analysis: Analysis, selection: Selection) -> tuple[dict[str, int], dict[str, str]]:

@@ -52,8 +52,8 @@ def all_figures(analysis, selection, subtitle=SUBTITLE):
         for measure in MEASURES
     }
     figures["frequency-highlight"] = theme_frequency_figure(frequencies, subtitle=subtitle, highlight=("cooperation",))
-    figures["map"] = theme_map_figure(selection.paragraphs, selection.mentions, analysis.lexicon, subtitle=subtitle)
-    figures["sentiment"] = sentiment_figure(selection.paragraphs, analysis.lexicon, subtitle=subtitle)
+    figures["map"] = theme_map_figure(selection.with_text(), selection.mentions, analysis.lexicon, subtitle=subtitle)
+    figures["sentiment"] = sentiment_figure(selection.with_text(), analysis.lexicon, subtitle=subtitle)
     return figures
 
 
@@ -208,7 +208,7 @@ def test_no_mentions_gives_a_message_not_empty_bars(seed_analysis):
 
 def test_theme_map_markers_sit_where_the_theme_is_mentioned(seed_view):
     analysis, selection = seed_view
-    fig = theme_map_figure(selection.paragraphs, selection.mentions, analysis.lexicon)
+    fig = theme_map_figure(selection.with_text(), selection.mentions, analysis.lexicon)
     matches = analysis.matches[analysis.matches["pid"].isin(selection.pids) & ~analysis.matches["repeated"]]
     position = analysis.paragraphs["position"]
     by_label = {trace.name: trace for trace in fig.data}
@@ -224,7 +224,7 @@ def test_theme_map_markers_sit_where_the_theme_is_mentioned(seed_view):
 
 def test_theme_map_points_carry_their_paragraph(seed_view):
     analysis, selection = seed_view
-    fig = theme_map_figure(selection.paragraphs, selection.mentions, analysis.lexicon)
+    fig = theme_map_figure(selection.with_text(), selection.mentions, analysis.lexicon)
     position = analysis.paragraphs["position"]
     theme_traces = [trace for trace in fig.data if trace.name in analysis.lexicon.labels.values()]
     assert theme_traces
@@ -235,14 +235,14 @@ def test_theme_map_points_carry_their_paragraph(seed_view):
 
 def test_theme_map_keeps_a_row_for_every_theme(seed_analysis):
     selection = select(seed_analysis, Filters(section="Cybercrime as a major issue"))
-    fig = theme_map_figure(selection.paragraphs, selection.mentions, seed_analysis.lexicon)
+    fig = theme_map_figure(selection.with_text(), selection.mentions, seed_analysis.lexicon)
     rows = {label for trace in fig.data for label in trace.y}
     assert len(rows) == len(seed_analysis.lexicon.themes)
 
 
 def test_theme_map_without_mentions_says_so(seed_analysis):
     selection = select(seed_analysis, Filters(keyword="no paragraph says this"))
-    fig = theme_map_figure(selection.paragraphs, selection.mentions, seed_analysis.lexicon, subtitle=SUBTITLE)
+    fig = theme_map_figure(selection.with_text(), selection.mentions, seed_analysis.lexicon, subtitle=SUBTITLE)
     assert len(fig.data) == 0
     assert len(fig.layout.annotations) == 1
 
@@ -256,7 +256,7 @@ def marker_traces(fig):
 
 def test_one_sentiment_marker_per_paragraph(seed_view):
     analysis, selection = seed_view
-    fig = sentiment_figure(selection.paragraphs, analysis.lexicon)
+    fig = sentiment_figure(selection.with_text(), analysis.lexicon)
     points = [(int(x), y) for trace in marker_traces(fig) for x, y in zip(trace.x, trace.y, strict=True)]
     assert len(points) == len(selection.paragraphs)
     expected = sorted(zip(selection.paragraphs["position"].astype(int), selection.paragraphs["polarity"], strict=True))
@@ -267,7 +267,7 @@ def test_one_sentiment_marker_per_paragraph(seed_view):
 
 def test_sentiment_markers_are_coloured_by_dominant_theme(seed_view):
     analysis, selection = seed_view
-    fig = sentiment_figure(selection.paragraphs, analysis.lexicon)
+    fig = sentiment_figure(selection.with_text(), analysis.lexicon)
     dominant = analysis.paragraphs["dominant_theme"]
     colors = analysis.lexicon.colors
     for trace in marker_traces(fig):
@@ -282,26 +282,26 @@ def test_sentiment_markers_are_coloured_by_dominant_theme(seed_view):
 
 def test_sentiment_has_a_zero_line(seed_view):
     analysis, selection = seed_view
-    fig = sentiment_figure(selection.paragraphs, analysis.lexicon)
+    fig = sentiment_figure(selection.with_text(), analysis.lexicon)
     zero_lines = [s for s in fig.layout.shapes if s.type == "line" and s.y0 == 0 and s.y1 == 0]
     assert len(zero_lines) == 1
 
 
 def test_hover_text_is_escaped(hostile):
     analysis, selection = hostile
-    assert selection.paragraphs["text"].str.contains("<script>", regex=False).any()
+    assert selection.with_text()["text"].str.contains("<script>", regex=False).any()
     for name, fig in all_figures(analysis, selection).items():
         hover = hover_strings(fig)
         assert "<script" not in hover, name
         assert "<b>awful" not in hover, name
-    sentiment = hover_strings(sentiment_figure(selection.paragraphs, analysis.lexicon))
+    sentiment = hover_strings(sentiment_figure(selection.with_text(), analysis.lexicon))
     assert "&lt;script&gt;" in sentiment
     assert "&amp; must" in sentiment
 
 
 def test_empty_sentiment_figure_has_a_message(seed_analysis):
     selection = select(seed_analysis, Filters(keyword="no paragraph says this"))
-    fig = sentiment_figure(selection.paragraphs, seed_analysis.lexicon, subtitle=SUBTITLE)
+    fig = sentiment_figure(selection.with_text(), seed_analysis.lexicon, subtitle=SUBTITLE)
     assert len(fig.data) == 0
     assert [a.text for a in fig.layout.annotations] != []
 

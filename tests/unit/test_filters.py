@@ -72,7 +72,7 @@ def test_default_shows_every_body_paragraph_of_the_seed(seed_analysis):
 
 def test_default_hides_headings_and_full_duplicates(synthetic):
     selection = select(synthetic, Filters())
-    texts = selection.paragraphs["text"].tolist()
+    texts = selection.with_text()["text"].tolist()
     assert "Borders and cooperation" not in texts
     assert texts.count(FIRST_PARAGRAPH) == 1
     assert any(t.startswith(REPEATED_SENTENCE) and t != REPEATED_SENTENCE for t in texts[1:])
@@ -82,7 +82,7 @@ def test_default_hides_headings_and_full_duplicates(synthetic):
 
 def test_include_repeats_shows_the_full_duplicate(synthetic):
     selection = select(synthetic, Filters(include_repeats=True))
-    texts = selection.paragraphs["text"].tolist()
+    texts = selection.with_text()["text"].tolist()
     assert texts.count(FIRST_PARAGRAPH) == 2
     assert "Borders and cooperation" not in texts
     assert selection.total_paragraphs == 4
@@ -172,7 +172,7 @@ def test_speaker_and_narration_partition_the_body(seed_analysis):
 
 def test_narration_keeps_the_reporters_opening(seed_analysis):
     first_line = SEED_TEXT.read_text(encoding="utf-8").splitlines()[0].strip()
-    narration = select(seed_analysis, Filters(voice="narration")).paragraphs["text"].tolist()
+    narration = select(seed_analysis, Filters(voice="narration")).with_text()["text"].tolist()
     assert first_line in narration
 
 
@@ -464,3 +464,14 @@ def test_mention_matrix_counts_each_paragraphs_mentions_per_theme(synthetic, see
             expected = matches[matches["pid"] == pid]["theme"].value_counts()
             row = matrix.loc[pid]
             assert row[row > 0].to_dict() == expected.to_dict()
+
+
+def test_a_selection_leaves_text_out_but_gives_it_on_request(seed_analysis):
+    """Copying the text of 370,000 paragraphs for each view was the slowest part of a
+    filter change on a corpus: a selection carries it only when asked."""
+    selection = select(seed_analysis, Filters(themes=("cybercrime",)))
+    assert "text" not in selection.paragraphs
+    with_text = selection.with_text()
+    assert with_text.index.equals(selection.paragraphs.index)
+    assert with_text["text"].tolist() == seed_analysis.paragraphs.loc[selection.pids, "text"].tolist()
+    assert len(with_text) > 0 and all(text.strip() for text in with_text["text"])

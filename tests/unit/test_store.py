@@ -111,6 +111,11 @@ def assert_same_analysis(loaded, expected):
         got, want = getattr(loaded.terms, name), getattr(expected.terms, name)
         assert got.dtype == want.dtype, name
         np.testing.assert_array_equal(got, want, err_msg=name)
+    # The whole-corpus totals summed while loading (the word cloud's starting point) are right.
+    assert loaded.terms.whole_totals is not None
+    for totals, repeats in zip(loaded.terms.whole_totals, (True, False), strict=True):
+        expected_totals = expected.terms.counts_for(range(len(expected.paragraphs)), repeats)
+        assert {loaded.terms.vocabulary[i]: int(totals[i]) for i in np.flatnonzero(totals)} == dict(expected_totals)
     n = len(expected.paragraphs)
     for pids in (range(n), range(0, n, 2), [n - 1], []):
         for repeats in (False, True):

@@ -56,7 +56,7 @@ def expected_dominant(analysis, pids, include_repeats):
 def test_summary(seed_analysis, filters):
     selection = select(seed_analysis, filters)
     summary = summarize(seed_analysis, selection)
-    texts = selection.paragraphs["text"].tolist()
+    texts = selection.with_text()["text"].tolist()
     assert texts, "every state in the table shows something"
 
     assert summary.shown == len(texts)
@@ -103,4 +103,4 @@ def test_paragraphs_without_themes_have_no_dominant_theme(seed_analysis):
     assert len(selection.paragraphs) == 1
     summary = summarize(seed_analysis, selection)
     assert summary.dominant_theme is None and summary.dominant_theme_label is None
-    assert summary.mean_polarity == pytest.approx(TextBlob(selection.paragraphs["text"].iloc[0]).sentiment.polarity)
+    assert summary.mean_polarity == pytest.approx(TextBlob(selection.with_text()["text"].iloc[0]).sentiment.polarity)

@@ -63,7 +63,7 @@ def test_no_stopword_short_word_or_number_survives(seed_analysis):
 def test_the_speakers_names_are_left_out(seed_analysis, default_counts, name):
     in_text = sum(
         len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
-        for text in select(seed_analysis, Filters()).paragraphs["text"]
+        for text in select(seed_analysis, Filters()).with_text()["text"]
     )
     assert in_text > 0, "the name is in the speech"
     assert name.lower() not in default_counts
