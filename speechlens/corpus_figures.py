@@ -108,12 +108,12 @@ def distinctive_terms_figure(result: DistinctiveTerms, *, subtitle: str = "") ->
             "<br>%{customdata[3]:,} times in the rest of the corpus (%{customdata[5]:.2f} per 1,000 words)"
             "<br>z = %{customdata[6]:.1f}<extra></extra>"
         )
-        fig.add_trace(go.Bar(
+        fig.add_trace(_trace(go.Bar,
             x=table["z"], y=rows, orientation="h", marker={"color": color, "line": {"width": 0}},
             customdata=customdata, hovertemplate=hover, showlegend=False, width=0.72,
         ))
         # The word at the zero line, on the side its bar leaves empty.
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_trace(go.Scatter,
             x=np.full(len(table), (-gap if anchor == "middle left" else gap)), y=rows, mode="text",
             text=[_escape(t) for t in table["term"]],
             textposition=anchor, textfont={"size": 13, "color": "#222"},
@@ -227,7 +227,7 @@ def sentiment_distribution_figure(
         ):
             if not chosen.any():
                 continue
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_trace(go.Scatter,
                 x=x[chosen], y=dot_y[chosen], mode="markers", customdata=dot_data[chosen],
                 marker={"color": color, "size": size, "symbol": symbol, "line": {"width": 0}},
                 hovertemplate="Paragraph %{customdata[1]} · polarity %{customdata[2]}<extra></extra>",
@@ -238,7 +238,7 @@ def sentiment_distribution_figure(
     for y, p05, p95 in zip(box_y, rows["p05"].clip(low, high), rows["p95"].clip(low, high), strict=True):
         whisker_x += [p05, p95, None]
         whisker_y += [y, y, None]
-    fig.add_trace(go.Scatter(x=whisker_x, y=whisker_y, mode="lines", line={"color": "#444", "width": 1.5},
+    fig.add_trace(_trace(go.Scatter, x=whisker_x, y=whisker_y, mode="lines", line={"color": "#444", "width": 1.5},
                              hoverinfo="skip", showlegend=False))
     box_data = np.column_stack([
         rows["group"].to_numpy(dtype=object), rows["paragraphs"].to_numpy(),
@@ -252,12 +252,12 @@ def sentiment_distribution_figure(
         "middle half %{customdata[3]} to %{customdata[4]} · mean %{customdata[5]}"
         "<br>%{customdata[6]}% negative · %{customdata[7]}% positive<extra></extra>"
     )
-    fig.add_trace(go.Bar(
+    fig.add_trace(_trace(go.Bar,
         x=(rows["q3"] - rows["q1"]).clip(lower=0.004), base=rows["q1"], y=box_y, orientation="h",
         width=0.3, marker={"color": BOX_COLOR, "line": {"color": "#444", "width": 1}},
         customdata=box_data, hovertemplate=box_hover, showlegend=False,
     ))
-    fig.add_trace(go.Scatter(
+    fig.add_trace(_trace(go.Scatter,
         x=rows["median"], y=box_y, mode="markers", customdata=box_data, hovertemplate=box_hover,
         marker={"symbol": "line-ns", "size": 16, "line": {"color": MEDIAN_COLOR, "width": 3}}, showlegend=False,
     ))
@@ -335,7 +335,7 @@ def group_sentiment_figure(
         rows = table[chosen]
         mean = rows["mean_polarity"].to_numpy()
         label = names.get(theme_id, NO_THEME_LABEL)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_trace(go.Scatter,
             x=mean, y=positions[chosen], mode="markers", name=wrap_label(label, 28),
             marker={"color": colors.get(theme_id, NO_THEME_COLOR), "size": 8 if many else 11,
                     "line": {"color": "white", "width": 1}},
@@ -387,7 +387,7 @@ def _theme_panels(profile: pd.DataFrame, lexicon: Lexicon, groups: list, title: 
     for column, group in enumerate(groups, start=1):
         rows = profile[profile["group"] == group].set_index("theme").reindex(list(lexicon.ids))
         values = rows["per_1000_words"].to_numpy(dtype=float)
-        fig.add_trace(go.Bar(
+        fig.add_trace(_trace(go.Bar,
             x=np.nan_to_num(values), y=theme_labels, orientation="h",
             marker={"color": [theme.color for theme in lexicon.themes], "line": {"width": 0}},
             text=["–" if np.isnan(v) else f"{v:.1f}" for v in values], textposition="outside",
@@ -430,7 +430,7 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
     colors = [MISSING_CELL_COLOR if np.isnan(v) else c for v, c in zip(values, colors, strict=True)]
     cells["theme_label"] = cells["theme"].map(lexicon.labels)
     fig = go.Figure()
-    fig.add_trace(go.Bar(
+    fig.add_trace(_trace(go.Bar,
         x=np.ones(len(values)), base=np.repeat(np.arange(len(themes), dtype=float), len(groups)),
         y=np.tile(positions, len(themes)), orientation="h",
         width=0.9 if row_px >= 12 else 1.0,
@@ -441,7 +441,7 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
         customdata=_cell_data(cells, None), hovertemplate=_CELL_HOVER, showlegend=False,
     ))
     # The colour key: an invisible point that carries the colour bar.
-    fig.add_trace(go.Scatter(
+    fig.add_trace(_trace(go.Scatter,
         x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"color": [0.0], "cmin": 0.0, "cmax": math.sqrt(top), "colorscale": RATE_COLORSCALE, "showscale": True,
                 "colorbar": {"title": {"text": "per 1,000<br>words", "font": {"size": 12}},
@@ -449,7 +449,7 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
                              "y": 1, "yanchor": "top", **_colour_ticks(top)}},
     ))
     # A strip of theme colours above the columns ties each column to its theme.
-    fig.add_trace(go.Bar(
+    fig.add_trace(_trace(go.Bar,
         x=np.ones(len(themes)), base=np.arange(len(themes), dtype=float), y=np.full(len(themes), -0.9),
         orientation="h", width=min(0.5, max(0.25, 10 / row_px * 0.5)),
         marker={"color": [theme.color for theme in lexicon.themes], "line": {"width": 0}},
@@ -579,6 +579,16 @@ def _escape(text: str) -> str:
 
 def _subtitle_px(subtitle: str) -> int:
     return 18 * (subtitle_markup(subtitle).count("<br>") + 1) if subtitle else 0
+
+
+def _trace(kind: type, **properties):
+    """A trace built without Plotly's check of every value.
+
+    A corpus chart carries thousands of values (a colour and a label per cell);
+    checking each one took most of the chart's time. The tests rebuild every
+    figure with the checks on and compare.
+    """
+    return kind(**properties, _validate=False)
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str, height: int, *, extra_top: int = 0) -> go.Figure:

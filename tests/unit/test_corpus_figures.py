@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from speechlens.aggregates import pids_in_groups, sentiment_by_group, theme_rates_by_group
@@ -378,3 +381,13 @@ def test_eighty_groups_get_thinned_labels_that_never_overlap(chart):
     assert list(axis.ticktext) == [str(year) for year in order[::step]]
     assert min(font_sizes(fig.to_plotly_json())) >= 12
     assert fig.layout.height <= 1000  # still fits a slide
+
+
+@pytest.mark.parametrize("kind", ["full", "empty"])
+def test_every_figure_passes_plotlys_checks(corpus, kind):
+    """Traces are built without Plotly's per-value checks (for speed): rebuilt with the
+    checks on, every figure must come out the same, so nothing invalid reaches the browser."""
+    figures = all_figures(corpus) if kind == "full" else empty_figures(corpus)
+    for name, fig in figures.items():
+        checked = go.Figure(fig.to_dict())  # raises on an unknown property or a bad value
+        assert json.loads(checked.to_json()) == json.loads(fig.to_json()), name
