@@ -352,7 +352,7 @@ class AnalysisBuilder:
         self.sentences = _FrameParts(SENTENCE_COLUMNS)
         self.matches = _FrameParts(MATCH_COLUMNS)
         self.terms = _TermParts()
-        self.shared: dict[str, dict] = {"tuples": {}, "drivers": {}}  # tuples and driver pairs made so far
+        self.shared: dict[str, dict] = {"tuples": {}}  # tuples made so far
 
     def add(self, name: str, table: pa.Table, pid: np.ndarray) -> None:
         """Rows of the ``paragraphs``, ``sentences``, ``matches`` or ``terms`` table."""
@@ -400,10 +400,11 @@ class _FrameParts:
             if name == "pid":
                 continue
             column = table[name]
-            if name == "duplicate_of":
-                values = column  # pandas' nullable Int64 is made from it at the end
-            elif name == "drivers":
-                values = _drivers(column, shared["drivers"])
+            if name in ("duplicate_of", "drivers"):
+                # Made at the end: nullable Int64; drivers stay in Arrow (only the reader and
+                # exports look at them, a few paragraphs at a time), which spares making a
+                # Python tuple per paragraph when a corpus is opened.
+                values = column
             elif name in ("themes", "matched_terms"):
                 values = _tuples(column, shared["tuples"])
             elif _is_text(column.type):
@@ -431,6 +432,8 @@ class _FrameParts:
                     chunked = chunked.take(pa.array(order))
                 if name == "duplicate_of":
                     values = pd.array(chunked.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+                elif name == "drivers":
+                    values = pd.arrays.ArrowExtensionArray(chunked)  # a cell reads as [{"phrase", "polarity"}, ...]
                 else:
                     values = chunked.to_pandas()  # pandas' Arrow-backed str: no Python strings
             else:
@@ -536,31 +539,6 @@ def _tuples(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
     rows = np.empty(len(bounds) - 1, dtype=object)
     rows[:] = [() if start == end else intern(row := tuple(flat[start:end]), row)
                for start, end in zip(bounds, bounds[1:])]
-    return rows
-
-
-def _drivers(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
-    """The drivers column as tuples of (phrase, polarity) pairs; equal pairs are one object (``shared``)."""
-    values, bounds = _list_rows(column)
-    pairs: list[tuple[str, float]] = []
-    if len(values):
-        phrases = pc.dictionary_encode(pc.struct_field(values, "phrase"))
-        polarities = pc.struct_field(values, "polarity").to_numpy(zero_copy_only=False)
-        # A pair is its phrase and its polarity to the bit (-0.0 is not 0.0).
-        polarity_codes, bits = pd.factorize(polarities.view(np.int64))
-        keys, distinct = pd.factorize(
-            phrases.indices.to_numpy(zero_copy_only=False).astype(np.int64) * len(bits) + polarity_codes
-        )
-        phrase_list, bit_list = phrases.dictionary.to_pylist(), bits.tolist()
-        polarity_list = bits.view(np.float64).tolist()
-        made = []
-        for key in distinct.tolist():
-            phrase, polarity = divmod(key, len(bits))
-            pair = (phrase_list[phrase], polarity_list[polarity])
-            made.append(shared.setdefault((pair[0], bit_list[polarity]), pair))
-        pairs = [made[key] for key in keys.tolist()]
-    rows = np.empty(len(bounds) - 1, dtype=object)
-    rows[:] = [tuple(pairs[start:end]) for start, end in zip(bounds, bounds[1:])]
     return rows
 
 

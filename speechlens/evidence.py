@@ -10,7 +10,7 @@ import pandas as pd
 from speechlens.analysis import Analysis
 from speechlens.filters import OPENING_SECTION
 from speechlens.markup import keyword_spans
-from speechlens.sentiment import Driver, describe_drivers, format_polarity
+from speechlens.sentiment import describe_drivers, format_polarity, stored_drivers
 
 VOICE_NAMES = {
     "direct": "Speaker's own words",
@@ -63,7 +63,7 @@ def evidence_items(
                 text=row["text"],
                 label=_label(row, multi_document=len(analysis.documents) > 1, document_labels=document_labels),
                 scores=f"polarity {format_polarity(row['polarity'])} · subjectivity {row['subjectivity']:.2f}",
-                drivers=describe_drivers(tuple(Driver(p, v, 0.0) for p, v in row["drivers"])),
+                drivers=describe_drivers(stored_drivers(row["drivers"])),
                 themes=tuple(labels.get(t, t) for t in row["themes"]),
                 note=_note(row, repeated_by_pid.get(pid, [])),
                 highlights=tuple(sorted(set(spans))),

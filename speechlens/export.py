@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from speechlens.analysis import Analysis
-from speechlens.sentiment import Driver, describe_drivers
+from speechlens.sentiment import describe_drivers, stored_drivers
 
 # Column -> meaning; the README documents the same list.
 EXPORT_COLUMNS: dict[str, str] = {
@@ -55,7 +55,7 @@ def paragraph_table(analysis: Analysis, pids: Sequence[int] | None = None) -> pd
             "polarity": rows["polarity"],
             "subjectivity": rows["subjectivity"],
             "sentiment_words": [
-                describe_drivers(tuple(Driver(p, v, 0.0) for p, v in d), limit=50) for d in rows["drivers"]
+                describe_drivers(stored_drivers(d), limit=50) for d in rows["drivers"]
             ],
         },
         columns=list(EXPORT_COLUMNS),

@@ -9,6 +9,7 @@ TextBlob itself. Nothing is downloaded, so this works offline.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from speechlens import fastsentiment
@@ -50,6 +51,16 @@ def polarity_subjectivity(text: str) -> tuple[float, float]:
     if not text.strip():
         return NEUTRAL.polarity, NEUTRAL.subjectivity
     return fastsentiment.score(text)
+
+
+def stored_drivers(cell: Iterable | None) -> tuple[Driver, ...]:
+    """A paragraph's ``drivers`` cell (records of phrase and polarity, or pairs) as Drivers."""
+    if cell is None:
+        return ()
+    return tuple(
+        Driver(item["phrase"], item["polarity"], 0.0) if isinstance(item, Mapping) else Driver(item[0], item[1], 0.0)
+        for item in cell
+    )
 
 
 def describe_drivers(drivers: tuple[Driver, ...], limit: int = 6) -> str:

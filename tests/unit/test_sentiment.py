@@ -3,7 +3,7 @@
 import pytest
 from textblob import TextBlob
 
-from speechlens.sentiment import describe_drivers, format_polarity, score_text
+from speechlens.sentiment import describe_drivers, format_polarity, score_text, stored_drivers
 
 SENTENCES = [
     "The organization plays a crucial role in facilitating international security cooperation.",
@@ -54,3 +54,17 @@ def test_describe_drivers_leaves_out_words_with_no_polarity():
     text = describe_drivers(score.drivers)
     assert "0.00" not in text
     assert "high" in text
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ([{"phrase": "very good", "polarity": 0.91}, {"phrase": "serious", "polarity": -0.33}],
+         [("very good", 0.91), ("serious", -0.33)]),  # as a stored corpus gives them
+        ((("crucial", 0.4),), [("crucial", 0.4)]),  # as pairs
+        ([], []),
+        (None, []),  # a paragraph with no cell
+    ],
+)
+def test_stored_drivers_read_back_as_the_words_behind_a_score(cell, expected):
+    assert [(d.phrase, d.polarity) for d in stored_drivers(cell)] == expected
