@@ -173,5 +173,5 @@ def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_D
         return Corpus(analysis, build_catalog(analysis.documents.values()), path, None)
     store = prepare_data_dir(path, seed_dir, lexicon)
     analysis = store.load(lexicon)
-    extras = {stored.doc_id: stored.extra for stored in store.list()}
+    extras = store.extras()
     return Corpus(analysis, build_catalog(analysis.documents.values(), extras), path, store)

@@ -326,6 +326,10 @@ class Store:
         """Every stored document, in the order they were added."""
         return [_stored_document(entry) for entry in self.manifest()["documents"]]
 
+    def extras(self) -> dict[str, dict[str, str]]:
+        """doc_id -> the extra metadata columns stored with it (cheaper than ``list`` on a large store)."""
+        return {entry["doc_id"]: dict(entry.get("extra") or {}) for entry in self.manifest()["documents"]}
+
     def __len__(self) -> int:
         return len(self.manifest()["documents"])
 

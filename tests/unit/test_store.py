@@ -549,3 +549,10 @@ def test_annotated_documents_are_added_like_documents(store, documents, lexicon)
     assert report.duplicates == [Duplicate("own-transcript", "own-transcript", 0), Duplicate("copy", "own-transcript", 2)]
     assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))
     assert [d.words for d in store.list()] == [sum(p.words for p in d.paragraphs) for d in documents]
+
+
+def test_extras_are_the_listed_documents_extra_columns(store, documents, lexicon):
+    store.add(documents[:2], lexicon, extra={documents[1].meta.doc_id: {"year": "2024", "session": "79"}})
+    assert store.extras() == {stored.doc_id: stored.extra for stored in store.list()}
+    assert store.extras()[documents[1].meta.doc_id] == {"year": "2024", "session": "79"}
+    assert store.extras()[documents[0].meta.doc_id] == {}
