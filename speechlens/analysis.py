@@ -342,8 +342,8 @@ class AnalysisBuilder:
 
     Each part is converted at once, so what it needs of its Arrow tables only
     is kept: strings stay Arrow strings (pandas' ``str`` dtype is Arrow-backed),
-    numbers become numpy arrays, and lists become tuples, equal ones (and
-    equal driver pairs) one shared object. Parts may come in any pid order
+    numbers become numpy arrays, lists of strings become tuples, equal ones
+    one shared object, and the sentiment drivers stay in Arrow. Parts may come in any pid order
     (rows of one paragraph keep their order).
     """
 

@@ -1156,13 +1156,17 @@ def _with_pid(table: pa.Table, bases: Mapping[str, int], keep_key: bool = False)
     ``bases`` maps each listed doc_id to the pid of its first paragraph; rows of
     other doc_ids (documents removed from this segment) are dropped.
     """
+    # int32 throughout: the terms table of a large corpus has tens of millions of rows,
+    # and every fresh array of them costs time to allocate, not just to fill.
     firsts = []
     for chunk in _dictionary_chunks(table["doc_id"]):
-        base = np.array([bases.get(name, -1) for name in chunk.dictionary.to_pylist()] + [-1], dtype=np.int64)
+        base = np.array([bases.get(name, -1) for name in chunk.dictionary.to_pylist()] + [-1], dtype=np.int32)
         firsts.append(base[chunk.indices.to_numpy(zero_copy_only=False)])
-    first = np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int64)
-    pid = first + table["position"].to_numpy() - 1
+    first = firsts[0] if len(firsts) == 1 else np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int32)
     listed = first >= 0
+    pid = first
+    pid += table["position"].to_numpy().astype(np.int32, copy=False)
+    pid -= 1
     if not keep_key:
         table = table.drop_columns(["doc_id", "position"])
     if not listed.all():
