@@ -8,12 +8,14 @@ import streamlit as st
 
 from speechlens.corpus import Corpus, data_signature, default_data_dir, is_speech_folder, open_corpus, prepare_data_dir, warm_up
 from speechlens.filters import Filters, Selection, select
+from speechlens.store import set_huge_pages
 
 
 # One corpus in memory at a time: the whole UN General Debate takes about 2 GB.
 @st.cache_resource(show_spinner="Opening the corpus…", max_entries=1)
 def load_corpus(data_dir: str, signature: str) -> Corpus:  # noqa: ARG001 - signature keys the cache
     """Read the stored annotations once (nothing is re-scored); filters only slice the result."""
+    set_huge_pages(False)  # for good, in this server process: see its docstring
     corpus = open_corpus(Path(data_dir))
     warm_up(corpus)
     return corpus
