@@ -6,6 +6,8 @@ speech can be cached, compared in tests and later stored for a whole corpus.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -84,3 +86,17 @@ class Document:
     meta: DocumentMeta
     paragraphs: tuple[Paragraph, ...]
     text: str  # the normalised full text the paragraphs were cut from
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_iso_date(value: str) -> bool:
+    """Is ``value`` a real calendar date written YYYY-MM-DD (what DocumentMeta.date holds)?"""
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

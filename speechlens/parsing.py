@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from speechlens.duplicates import repeats_of_codes
-from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, Kind, Paragraph, Sentence, Voice
+from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, Kind, Paragraph, Sentence, Voice, is_iso_date
 from speechlens.paragraphs import split_paragraphs_and_sentences
 from speechlens.reading import read_text
 from speechlens.text import count_words, lower_tokens, normalize_again, normalize_text, split_sentences
@@ -51,7 +51,6 @@ _VOICE_RANK: dict[Voice, int] = {"direct": 0, "reported": 1, "narration": 2}
 
 _REQUIRED_FIELDS = ("doc_id", "title", "speaker", "source_type")
 _STRING_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.name != "speaker_aliases")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class MetadataError(ValueError):
@@ -423,11 +422,5 @@ def _read_meta_and_text_file(meta_path: Path) -> tuple[DocumentMeta, str | None]
 
 
 def _check_date(value: str, source: str) -> None:
-    if value == "":
-        return
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise MetadataError(f"{source}: date {value!r} is not a valid YYYY-MM-DD date") from None
+    if value and not is_iso_date(value):
+        raise MetadataError(f"{source}: date {value!r} is not a valid YYYY-MM-DD date")

@@ -105,7 +105,7 @@ from speechlens.analysis import (
     documents_of,
     tag_paragraphs,
 )
-from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
+from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, is_iso_date
 from speechlens.parsing import parse
 from speechlens.text import text_sha256
 from speechlens.themes import Lexicon, lexicon_fingerprint
@@ -142,7 +142,6 @@ UNVERSIONED_ANALYSIS = 1  # the analysis version of a segment whose manifest ent
 PAUSE_BEFORE_COMMIT_ENV = "SPEECHLENS_TEST_PAUSE_BEFORE_COMMIT"  # segment renamed, manifest not yet
 PAUSE_IN_SEGMENT_ENV = "SPEECHLENS_TEST_PAUSE_IN_SEGMENT"  # first segment file written, more to come
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Columns written with Parquet dictionary encoding: few distinct values. (Long
@@ -943,13 +942,8 @@ def _meta_problem(meta: DocumentMeta, extra: Mapping[str, str] | None) -> str:
             return f"{name}: metadata field {field_name!r} must be a string"
     if meta.source_type not in SOURCE_TYPES:
         return f"{name}: unknown source_type {meta.source_type!r} (expected one of: {', '.join(SOURCE_TYPES)})"
-    if meta.date:
-        try:
-            if not _ISO_DATE.fullmatch(meta.date):
-                raise ValueError
-            dt.date.fromisoformat(meta.date)
-        except ValueError:
-            return f"{name}: date {meta.date!r} is not a valid YYYY-MM-DD date"
+    if meta.date and not is_iso_date(meta.date):
+        return f"{name}: date {meta.date!r} is not a valid YYYY-MM-DD date"
     if extra is not None and not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
         return f"{name}: extra metadata must map strings to strings"
     return ""

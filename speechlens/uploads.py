@@ -8,21 +8,19 @@ file gets an outcome a user can read: added, already stored, or refused and why.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from speechlens.formats import extract_text, suggest_meta
-from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
+from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, is_iso_date
 from speechlens.parsing import parse_document
 from speechlens.store import Store
 from speechlens.themes import Lexicon
 
 MAX_FIELD_LENGTH = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,8 @@ class UploadForm:
                 problems.append(f"{name.capitalize()} is longer than {MAX_FIELD_LENGTH} characters.")
             if _CONTROL.search(value):
                 problems.append(f"{name.capitalize()} contains control characters.")
-        if self.date:
-            try:
-                if not _ISO_DATE.fullmatch(self.date):
-                    raise ValueError(self.date)
-                dt.date.fromisoformat(self.date)
-            except ValueError:
-                problems.append(f"Date “{self.date}” is not a date of the form YYYY-MM-DD.")
+        if self.date and not is_iso_date(self.date):
+            problems.append(f"Date “{self.date}” is not a date of the form YYYY-MM-DD.")
         if self.source_type not in SOURCE_TYPES:
             problems.append(f"Source type must be one of {', '.join(SOURCE_TYPES)}.")
         return problems

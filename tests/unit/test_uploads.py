@@ -14,7 +14,7 @@ import pytest
 
 from speechlens.corpus import load_default_lexicon
 from speechlens.formats import MAX_UPLOAD_ENV, RejectedFile
-from speechlens.model import DocumentMeta
+from speechlens.model import DocumentMeta, is_iso_date
 from speechlens.parsing import parse_document
 from speechlens.store import MANIFEST, Store
 from speechlens.uploads import MAX_FIELD_LENGTH, UploadForm, add_uploads, document_from_upload
@@ -340,3 +340,13 @@ def test_a_hostile_file_name_gives_a_plain_doc_id(store):
     assert outcome_table(report) == [(name, "added")]
     doc_id = report.outcomes[0].doc_id
     assert doc_id and all(ch.isalnum() or ch == "-" for ch in doc_id)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("2025-11-24", True), ("2024-02-29", True), ("2023-02-29", False), ("2025-13-01", False),
+     ("24/11/2025", False), ("2025-11-24T10:00", False), ("2025-1-4", False), ("", False)],
+)
+def test_dates_are_real_calendar_dates_written_year_month_day(value, valid):
+    """The upload form, the store and the metadata files share this one check."""
+    assert is_iso_date(value) is valid
