@@ -67,9 +67,10 @@ class Filters:
         return bool(self.documents or self.speakers or self.countries or self.years)
 
 
-# Left out of ``Selection.paragraphs``: on a whole corpus, copying the text of
-# every selected paragraph costs more than the rest of a selection together.
-TEXT_COLUMNS = ("text",)
+# Left out of ``Selection.paragraphs``: on a whole corpus, copying the text and
+# the sentiment words of every selected paragraph costs more than the rest of a
+# selection together. The reader and exports read them from Analysis.paragraphs.
+LEFT_OUT_COLUMNS = ("text", "drivers")
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +78,7 @@ class Selection:
     """The paragraphs a view covers and the theme mentions counted in them."""
 
     filters: Filters
-    paragraphs: pd.DataFrame  # rows of Analysis.paragraphs, reading order, without TEXT_COLUMNS
+    paragraphs: pd.DataFrame  # rows of Analysis.paragraphs, reading order, without LEFT_OUT_COLUMNS
     mentions: pd.DataFrame  # pid x theme mention counts for those paragraphs
     total_paragraphs: int  # content paragraphs before filtering (headings excluded)
     word_counts_column: str = field(default="counted_words")
@@ -87,8 +88,7 @@ class Selection:
         """``paragraphs`` with their text (a copy: for the charts of a few paragraphs)."""
         if self.corpus_paragraphs is None or "text" in self.paragraphs:
             return self.paragraphs
-        texts = self.corpus_paragraphs.loc[self.paragraphs.index, list(TEXT_COLUMNS)]
-        return self.paragraphs.join(texts)
+        return self.paragraphs.join(self.corpus_paragraphs.loc[self.paragraphs.index, ["text"]])
 
     @property
     def pids(self) -> np.ndarray:
@@ -219,7 +219,7 @@ def select(analysis: Analysis, filters: Filters, catalog: pd.DataFrame | None = 
     word_column = "words" if filters.include_repeats else "counted_words"
     return Selection(
         filters=filters,
-        paragraphs=paragraphs.loc[mask, [c for c in paragraphs.columns if c not in TEXT_COLUMNS]],
+        paragraphs=paragraphs.loc[mask, [c for c in paragraphs.columns if c not in LEFT_OUT_COLUMNS]],
         mentions=mentions,
         total_paragraphs=int(base.sum()),
         word_counts_column=word_column,
