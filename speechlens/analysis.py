@@ -78,6 +78,26 @@ class Analysis:
     def theme_ids(self) -> tuple[str, ...]:
         return tuple(theme.id for theme in self.lexicon.themes)
 
+    def rows_of(self, table: str, pids: Iterable[int]) -> pd.DataFrame:
+        """The rows of ``sentences`` or ``matches`` that belong to ``pids`` (few, e.g. a reader's page).
+
+        Both tables come in pid order, so each paragraph's rows are found by
+        bisection rather than by a pass over the whole table.
+        """
+        frame = getattr(self, table)
+
+        def pid_column() -> tuple[np.ndarray, bool]:
+            column = frame["pid"].to_numpy(dtype=np.int64)
+            return column, not bool((column[1:] < column[:-1]).any())
+
+        row_pids, in_order = self.derived(f"{table}_pids", pid_column)
+        wanted = np.unique(np.fromiter(pids, dtype=np.int64))
+        if not in_order:
+            return frame[np.isin(row_pids, wanted)]
+        starts, ends = np.searchsorted(row_pids, wanted, "left"), np.searchsorted(row_pids, wanted, "right")
+        positions = [np.arange(start, end) for start, end in zip(starts, ends) if end > start]
+        return frame.iloc[np.concatenate(positions)] if positions else frame.iloc[:0]
+
     def derived(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, made once per analysis and kept with it (it must depend only on the analysis).
 

@@ -43,7 +43,7 @@ def evidence_items(
     ``document_labels`` (doc_id -> a readable name) replaces the doc_id in those labels.
     """
     paragraphs = analysis.paragraphs
-    matches = analysis.matches[analysis.matches["pid"].isin(pids)]
+    matches = analysis.rows_of("matches", pids)
     spans_by_pid = {
         pid: list(zip(group["start"], group["end"], strict=True))
         for pid, group in matches.groupby("pid")
@@ -99,8 +99,8 @@ def _note(row: pd.Series, repeated_sentences: list[int]) -> str:
 
 
 def _repeated_sentences(analysis: Analysis, pids: Sequence[int]) -> dict[int, list[int]]:
-    sentences = analysis.sentences
-    repeated = sentences[sentences["pid"].isin(pids) & sentences["repeated"]]
+    sentences = analysis.rows_of("sentences", pids)
+    repeated = sentences[sentences["repeated"]]
     return {pid: list(group["sentence"]) for pid, group in repeated.groupby("pid")}
 
 

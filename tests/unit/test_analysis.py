@@ -388,3 +388,13 @@ def test_tables_given_in_parts_and_out_of_order_give_the_same_analysis():
     assert built.terms.vocabulary == expected.terms.vocabulary
     for name in ("pid", "term", "count", "repeated"):
         np.testing.assert_array_equal(getattr(built.terms, name), getattr(expected.terms, name))
+
+
+@pytest.mark.parametrize("table", ["sentences", "matches"])
+@pytest.mark.parametrize("pick", ["first", "some", "none", "unknown"])
+def test_rows_of_a_few_paragraphs_are_the_rows_a_full_scan_finds(seed_analysis, table, pick):
+    frame = getattr(seed_analysis, table)
+    every = sorted(set(frame["pid"]))
+    pids = {"first": every[:1], "some": every[::3] + every[1:2], "none": [], "unknown": [10**6]}[pick]
+    expected = frame[frame["pid"].isin(pids)]
+    pd.testing.assert_frame_equal(seed_analysis.rows_of(table, pids), expected)
