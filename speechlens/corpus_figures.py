@@ -86,7 +86,7 @@ def distinctive_terms_figure(result: DistinctiveTerms, *, subtitle: str = "") ->
 
     x_range = _diverging_range(over, under)
     gap = (x_range[1] - x_range[0]) * 0.004  # between a word and the zero line
-    fig = go.Figure()
+    fig = _figure()
     for rows, table, color, side_text, anchor in (
         (over_rows, over, OVER_USED_COLOR, "more", "middle left"),
         (under_rows, under, UNDER_USED_COLOR, "less", "middle right"),
@@ -121,7 +121,7 @@ def distinctive_terms_figure(result: DistinctiveTerms, *, subtitle: str = "") ->
         ))
     height = max(360, rows_total * 22 + 170 + _subtitle_px(full_subtitle))
     _layout(fig, title, full_subtitle, height)
-    fig.add_vline(x=0, line={"color": "#555", "width": 1})
+    _zero_line(fig, {"color": "#555", "width": 1})
     sides = ((0, "◀ used less in this selection", "left"), (1, "used more in this selection ▶", "right"))
     for x, text, anchor in sides:
         fig.add_annotation(
@@ -213,7 +213,7 @@ def sentiment_distribution_figure(
         reading += " Arrows at the edge: paragraphs beyond the axis."
     full_subtitle = _join(subtitle, _join(note, reading))
 
-    fig = go.Figure()
+    fig = _figure()
     if len(dots):
         dot_y = positions[dots["row"].to_numpy()] - 0.1 - 0.28 * (_jitter(len(dots)) + 1) / 2
         values = dots["polarity"].to_numpy()
@@ -264,7 +264,7 @@ def sentiment_distribution_figure(
     row_px = _row_px(len(groups), low=34, high=64)
     height = max(380, len(groups) * row_px + 160 + _subtitle_px(full_subtitle))
     _layout(fig, title, full_subtitle, height)
-    fig.add_vline(x=0, line={"color": "#555", "width": 1, "dash": "dot"})
+    _zero_line(fig, {"color": "#555", "width": 1, "dash": "dot"})
     fig.update_xaxes(title_text="Polarity of each paragraph (−1 to +1; 0: neutral)", range=[low, high],
                      gridcolor="#eee", zeroline=False)
     _group_axis(fig, labels, row_px, title=None)
@@ -327,7 +327,7 @@ def group_sentiment_figure(
     colors = {theme.id: theme.color for theme in lexicon.themes}
     names = {theme.id: theme.label for theme in lexicon.themes}
     many = len(table) > 40
-    fig = go.Figure()
+    fig = _figure()
     for theme_id in [*lexicon.ids, ""]:
         chosen = (table["dominant_theme"] == theme_id).to_numpy() & (table["paragraphs"].to_numpy() > 0)
         if not chosen.any():
@@ -357,7 +357,7 @@ def group_sentiment_figure(
     row_px = _row_px(len(table), low=6, high=34)
     height = max(400, len(table) * row_px + 150 + _subtitle_px(full_subtitle))
     _layout(fig, title, full_subtitle, height)
-    fig.add_vline(x=0, line={"color": "#555", "width": 1, "dash": "dot"})
+    _zero_line(fig, {"color": "#555", "width": 1, "dash": "dot"})
     ends = pd.concat([table["low"], table["high"], table["mean_polarity"]]).dropna()
     low = min(0.0, float(ends.min())) if len(ends) else -0.1
     high = max(0.0, float(ends.max())) if len(ends) else 0.1
@@ -429,7 +429,7 @@ def _theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, groups: list, title: s
     colors = plotly.colors.sample_colorscale(RATE_COLORSCALE, list(shade))
     colors = [MISSING_CELL_COLOR if np.isnan(v) else c for v, c in zip(values, colors, strict=True)]
     cells["theme_label"] = cells["theme"].map(lexicon.labels)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_trace(_trace(go.Bar,
         x=np.ones(len(values)), base=np.repeat(np.arange(len(themes), dtype=float), len(groups)),
         y=np.tile(positions, len(themes)), orientation="h",
@@ -581,13 +581,23 @@ def _subtitle_px(subtitle: str) -> int:
     return 18 * (subtitle_markup(subtitle).count("<br>") + 1) if subtitle else 0
 
 
-def _trace(kind: type, **properties):
-    """A trace built without Plotly's check of every value.
+def _zero_line(fig: go.Figure, line: dict) -> None:
+    """A vertical line at x = 0 across the plot (what ``add_vline`` draws, without its extras)."""
+    fig.add_shape(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="paper", line=line)
+
+
+def _figure() -> go.Figure:
+    """A figure whose traces and layout are set without Plotly's check of every value.
 
     A corpus chart carries thousands of values (a colour and a label per cell);
     checking each one took most of the chart's time. The tests rebuild every
     figure with the checks on and compare.
     """
+    return go.Figure(_validate=False)
+
+
+def _trace(kind: type, **properties):
+    """A trace set without Plotly's checks (see :func:`_figure`)."""
     return kind(**properties, _validate=False)
 
 
