@@ -57,15 +57,16 @@ def open_corpus_early() -> None:
 
 def main() -> int:
     sys.path.insert(0, str(PROJECT_DIR))
-    # Open the corpus first, while the rest starts: on a large corpus it is the longest wait.
-    threading.Thread(target=open_corpus_early, name="open-corpus", daemon=True).start()
     # Preload: the same modules app.py imports; the first script run then finds them ready.
+    import components.data  # noqa: F401 - imports Streamlit whole, before any thread uses it
     import speechlens.analysis  # noqa: F401
     import speechlens.cloud  # noqa: F401
     import speechlens.figures  # noqa: F401
     import speechlens.vocabulary  # noqa: F401
     from streamlit.web import cli
 
+    # Open the corpus as soon as the imports are done: on a large corpus it is the longest wait.
+    threading.Thread(target=open_corpus_early, name="open-corpus", daemon=True).start()
     warm_up()
 
     # No watching of source files for changes (a developer's convenience): after every
