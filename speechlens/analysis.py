@@ -177,6 +177,12 @@ TERMS_SCHEMA = pa.schema(
         pa.field("repeated", pa.bool_()),
     ]
 )
+# TERMS_SCHEMA with its repeated strings dictionary-encoded: an annotation sent from one
+# process to another (see annotate's ``packed`` and Annotation.unpacked).
+_PACKED_TERMS_SCHEMA = pa.schema(
+    [field.with_type(pa.dictionary(pa.int32(), pa.string())) if field.name in ("doc_id", "token") else field
+     for field in TERMS_SCHEMA]
+)
 THEMES_SCHEMA = pa.schema(
     _KEY
     + [
@@ -246,6 +252,15 @@ class Annotation:
 
     def digests(self) -> list[str]:
         return self.documents["sha256"].to_pylist()
+
+    def unpacked(self) -> Annotation:
+        """This annotation with its tables in the form of :data:`SCHEMAS` (see annotate's ``packed``)."""
+        if self.terms.schema.equals(TERMS_SCHEMA):
+            return self
+        terms = self.terms
+        for name in ("doc_id", "token"):
+            terms = terms.set_column(terms.schema.get_field_index(name), name, terms[name].cast(pa.string()))
+        return Annotation(self.documents, self.paragraphs, self.sentences, self.matches, terms, self.rows)
 
 
 def documents_of(documents: pa.Table, paragraphs: pa.Table, sentences: pa.Table) -> list[Document]:
@@ -578,13 +593,16 @@ def annotate(
     extras: Sequence[Mapping[str, str]] | None = None,
     digests: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    packed: bool = False,
 ) -> Annotation:
     """Annotate documents (parsed ones, or their columns from :func:`~speechlens.parsing.parse`).
 
     ``extras`` gives each document's metadata beyond DocumentMeta's fields
     (stored as they are); ``digests`` the :func:`~speechlens.text.text_sha256`
     of each text, when known already. ``progress(done, total)`` is called
-    after each document.
+    after each document. ``packed``: the terms table keeps its doc_id and token
+    columns dictionary-encoded (a sixth less to send to another process, which
+    calls :meth:`Annotation.unpacked`; this process skips making the strings).
     """
     builder = _TableBuilder(lexicon)
     for done, document in enumerate(documents, start=1):
@@ -596,7 +614,7 @@ def annotate(
         builder.add(parsed, extras[done - 1] if extras is not None else {}, digest)
         if progress is not None:
             progress(done, len(documents))
-    return builder.finish()
+    return builder.finish(packed)
 
 
 class _TableBuilder:
@@ -613,12 +631,13 @@ class _TableBuilder:
         self.sentences: dict[str, list] = {name: [] for name in SENTENCES_SCHEMA.names}
         self.sentences_per_paragraph: list[np.ndarray] = []
         self.mentions: list[tuple] = []  # the values of a matches row after doc_id
-        self.terms: list[tuple] = []
-        self.rows: list[tuple[int, int, int, int]] = []
+        # Per document: its token codes, each token's group (see _add_terms), its vocabulary,
+        # and whether the tokens must be sorted by group; turned into rows of terms by finish().
+        self.terms: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = []
+        self.rows: list[tuple[int, int, int, int]] = []  # the count of terms rows is set by finish()
 
     def add(self, parsed: ParsedDocument, extra: Mapping[str, str], digest: str) -> None:
         meta = parsed.meta
-        doc_id = meta.doc_id
         for name in STRING_META_FIELDS:
             self.documents[name].append(getattr(meta, name))
         self.documents["speaker_aliases"].append(list(meta.speaker_aliases))
@@ -664,8 +683,8 @@ class _TableBuilder:
             sentences["subjectivity"] += sentence_subjectivities
 
         match_count = self._add_matches(parsed, repeated)
-        term_count = self._add_terms(doc_id, parsed, repeated)
-        self.rows.append((count, sentence_count, match_count, term_count))
+        self._add_terms(parsed, repeated)
+        self.rows.append((count, sentence_count, match_count, 0))
 
     def _add_matches(self, parsed: ParsedDocument, repeated: list[bool]) -> int:
         """The theme columns of the document's paragraphs and its rows of matches."""
@@ -685,8 +704,8 @@ class _TableBuilder:
             self.mentions += [(i + 1, *mention) for mention in mentions]
         return len(self.mentions) - before
 
-    def _add_terms(self, doc_id: str, parsed: ParsedDocument, repeated: list[bool]) -> int:
-        """The counted words of the document's paragraphs and its rows of terms.
+    def _add_terms(self, parsed: ParsedDocument, repeated: list[bool]) -> None:
+        """The counted words of the document's paragraphs, and what its rows of terms are made of.
 
         The rows are those of :func:`~speechlens.terms.build_term_index` over the
         paragraphs: per paragraph, the tokens of its sentences that repeat no
@@ -712,24 +731,9 @@ class _TableBuilder:
             vocabulary = np.array(list(index), dtype=object)
             counted[without_sentences] = np.asarray(parsed.words, dtype=np.int64)[without_sentences]
         self.paragraphs["counted_words"].extend(counted.tolist())
-        if not len(codes):
-            return 0
-        if again.any() or len(without_sentences):
-            order = np.argsort(group, kind="stable")
-            codes, group = codes[order], group[order]
-            # Number the tokens again, in order of first appearance in this order.
-            distinct, first = np.unique(codes, return_index=True)
-            by_appearance = distinct[np.argsort(first)]
-            renumbered = np.empty(len(vocabulary), dtype=np.int64)
-            renumbered[by_appearance] = np.arange(len(by_appearance))
-            codes, vocabulary = renumbered[codes], vocabulary[by_appearance]
-        width = len(vocabulary)
-        entries, keys = pd.factorize(group * width + codes)  # (group, token) in order of first appearance
-        key_group, term = np.divmod(keys, width)
-        self.terms.append((doc_id, key_group // 2 + 1, term, vocabulary, np.bincount(entries), key_group % 2 == 1))
-        return len(keys)
+        self.terms.append((codes, group, vocabulary, bool(again.any() or len(without_sentences))))
 
-    def finish(self) -> Annotation:
+    def finish(self, packed: bool = False) -> Annotation:
         paragraphs, sentences = dict(self.paragraphs), dict(self.sentences)
         offsets = np.concatenate([[0], np.cumsum(self.driver_counts)]).astype(np.int32)
         drivers = pa.StructArray.from_arrays(
@@ -739,6 +743,7 @@ class _TableBuilder:
         paragraphs["drivers"] = pa.ListArray.from_arrays(pa.array(offsets), drivers)
         rows = np.array(self.rows, dtype=np.int64).reshape(-1, 4)
         doc_ids = self.documents["doc_id"]
+        terms, rows[:, 3] = self._terms_columns(doc_ids, rows[:, 0], packed)
         columns = list(zip(*self.mentions)) if self.mentions else [[] for _ in MATCHES_SCHEMA.names[1:]]
         matches = dict(zip(MATCHES_SCHEMA.names[1:], columns))
         for k, table in enumerate((paragraphs, sentences, matches)):
@@ -754,24 +759,43 @@ class _TableBuilder:
             paragraphs=pa.Table.from_pydict(paragraphs, schema=PARAGRAPHS_SCHEMA),
             sentences=pa.Table.from_pydict(sentences, schema=SENTENCES_SCHEMA),
             matches=pa.Table.from_pydict(matches, schema=MATCHES_SCHEMA),
-            terms=pa.Table.from_pydict(self._terms_columns(), schema=TERMS_SCHEMA),
+            terms=pa.Table.from_pydict(terms, schema=_PACKED_TERMS_SCHEMA if packed else TERMS_SCHEMA),
             rows=rows,
         )
 
-    def _terms_columns(self) -> dict:
+    def _terms_columns(
+        self, doc_ids: Sequence[str], paragraphs: np.ndarray, packed: bool = False
+    ) -> tuple[dict, np.ndarray]:
+        """The columns of the rows of terms of every document (each has ``paragraphs[i]``
+        paragraphs), and how many rows each has; doc_id and token dictionary-encoded when ``packed``.
+
+        A row per distinct (group, token) of a document, in order of first appearance
+        once its tokens are sorted by group (when some repeat earlier text). Done for
+        all the documents at once: their groups and tokens are numbered apart.
+        """
         if not self.terms:
-            return {name: [] for name in TERMS_SCHEMA.names}
-        doc_ids, positions, terms, vocabularies, counts, repeated = zip(*self.terms)
-        first_term = np.cumsum([0] + [len(vocabulary) for vocabulary in vocabularies[:-1]])
-        return {
-            "doc_id": _repeated_strings(doc_ids, np.repeat(np.arange(len(doc_ids)), [len(p) for p in positions])),
-            "position": np.concatenate(positions),
-            "token": _repeated_strings(
-                np.concatenate(vocabularies), np.concatenate([term + first for term, first in zip(terms, first_term)])
-            ),
-            "count": np.concatenate(counts).astype(np.int32),
-            "repeated": np.concatenate(repeated),
+            return {name: [] for name in TERMS_SCHEMA.names}, np.zeros(len(paragraphs), dtype=np.int64)
+        codes, groups, vocabularies, unsorted = zip(*self.terms)
+        first_code = np.cumsum([0] + [len(vocabulary) for vocabulary in vocabularies[:-1]])
+        first_group = 2 * (np.cumsum(paragraphs) - paragraphs)
+        code = np.concatenate([c + first for c, first in zip(codes, first_code)])
+        group = np.concatenate([g + first for g, first in zip(groups, first_group)])
+        if any(unsorted):  # documents follow each other, so one stable sort sorts each
+            order = np.argsort(group, kind="stable")
+            code, group = code[order], group[order]
+        width = max(int(first_code[-1]) + len(vocabularies[-1]), 1)
+        entries, keys = pd.factorize(group * width + code)  # (group, token) in order of first appearance
+        key_group, term = np.divmod(keys, width)
+        document = np.searchsorted(first_group, key_group, side="right") - 1
+        strings = _indexed_strings if packed else _repeated_strings
+        columns = {
+            "doc_id": strings(doc_ids, document),
+            "position": (key_group - first_group[document]) // 2 + 1,
+            "token": strings(np.concatenate(vocabularies), term),
+            "count": np.bincount(entries).astype(np.int32),
+            "repeated": key_group % 2 == 1,
         }
+        return columns, np.bincount(document, minlength=len(paragraphs))
 
 
 def _counting_up(counts: np.ndarray) -> np.ndarray:
@@ -781,8 +805,12 @@ def _counting_up(counts: np.ndarray) -> np.ndarray:
 
 def _repeated_strings(values: Sequence[str], indices: np.ndarray) -> pa.Array:
     """The string array ``values[indices]``, built in Arrow (faster than from Python objects)."""
-    dictionary = pa.array(values, pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), dictionary).cast(pa.string())
+    return _indexed_strings(values, indices).cast(pa.string())
+
+
+def _indexed_strings(values: Sequence[str], indices: np.ndarray) -> pa.DictionaryArray:
+    """``values[indices]`` dictionary-encoded (int32 indices; ``values`` may repeat)."""
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(values, pa.string()))
 
 
 def tag_paragraphs(

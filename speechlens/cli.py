@@ -417,16 +417,20 @@ def find_speech_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Pat
     skipped: list[tuple[Path, str]] = []
     refused: list[tuple[Path, str]] = []
     seen: set[Path] = set()
+    real_folders: dict[Path, Path] = {}
 
     def take(path: Path) -> None:
-        resolved = path.resolve()
+        resolved = _real_path(path, real_folders)
         if resolved not in seen:
             seen.add(resolved)
             files.append(path)
 
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                (p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.parts,  # the order Path comparisons give, without a Python call per comparison
+            )
             speech_stems = {(p.parent, p.stem) for p in found if p.suffix.lower() in supported}
             for candidate in found:
                 if not candidate.is_file():
@@ -449,6 +453,17 @@ def find_speech_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Pat
         else:
             refused.append((path, f"{path}: no such file or folder"))
     return files, skipped, refused
+
+
+def _real_path(path: Path, real_folders: dict[Path, Path]) -> Path:
+    """``path.resolve()``, each folder resolved once (``real_folders`` keeps them): a file that
+    is not a symlink is its folder's real path and its name."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = path.parent
+    if folder not in real_folders:
+        real_folders[folder] = folder.resolve()
+    return real_folders[folder] / path.name
 
 
 class MetadataTables:

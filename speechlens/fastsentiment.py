@@ -515,24 +515,26 @@ def _assess_with_state(groups: Iterable) -> tuple[list[list], bool, bool]:
     m = None  # pending modifier (a lexicon adverb) or None
     m_ly = False  # ... whether it ends in "-ly"
     n = None  # pending negation or None
+    # A group or kind that is an int is one of the three constants themselves, so "is"
+    # tells them apart (a tuple compared with "==" to an int is slow).
     for group in groups:
-        if group == 0:  # _OTHER
+        if group is _OTHER:
             n = m = None
             continue
-        if group == 2:  # _SHORT
+        if group is _SHORT:
             n = None
             continue
-        if group == 1:  # _SMALL
+        if group is _SMALL:
             continue
         for kind in group:
-            if kind == 0:  # _OTHER
+            if kind is _OTHER:
                 n = m = None
-            elif kind == 1:  # _SMALL: keeps both
+            elif kind is _SMALL:  # keeps both
                 if n is not None and m is not None and m_ly:
                     a[-1][0].append(n)
                     a[-1][4] = True
                     n = None
-            elif kind == 2:  # _SHORT
+            elif kind is _SHORT:
                 n = None
             elif kind[0] == "k":
                 _, w, p, s, i, is_adverb, negation, label = kind

@@ -95,6 +95,10 @@ class _Line(NamedTuple):  # a tuple: quick to make, and there is one per line of
     after_blank: bool  # a blank line (not page furniture) precedes it
 
 
+# _Line((text, indented, after_blank)), without the Python-level __new__ of a NamedTuple.
+_new_line = functools.partial(tuple.__new__, _Line)
+
+
 @dataclass(frozen=True)
 class _Layout:
     wrapped: bool
@@ -147,11 +151,13 @@ def _content_lines(text: str) -> list[_Line]:
         if not (stripped[:1].isalnum() or _HAS_ALNUM.search(stripped)):  # isalnum() is [^\W_], faster
             blank = blank or not after_furniture  # "* * *" and "---" separate like a blank line
             continue
-        if _FURNITURE.fullmatch(stripped):
+        # Furniture starts with a digit, a capital, "p" (page) or a dash: most lines of a
+        # hard-wrapped text start in lower case and need no regex.
+        if (not stripped[0].islower() or stripped[0] == "p") and _FURNITURE.fullmatch(stripped):
             blank = False  # blank lines before a page number belong to the page break
             after_furniture = True
             continue
-        lines.append(_Line(stripped, raw[:1].isspace(), blank))
+        lines.append(_new_line((stripped, raw[:1].isspace(), blank)))
         blank = after_furniture = False
     return lines
 

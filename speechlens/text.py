@@ -42,7 +42,8 @@ _CHAR_FIXES = (
 )
 # "word ," / "word ." -> "word," / "word." (a lone mark followed by a break,
 # so an ellipsis " ..." and a decimal " .5" are left alone).
-_SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.!?](?:[ \n\"”’)\]]|$))(?<=[^\W_] )")
+# ("  *" is " +" with a literal first character, which the regex engine finds fast.)
+_SPACE_BEFORE_MARK = re.compile(r"  *(?=[,;:.!?](?:[ \n\"”’)\]]|$))(?<=[^\W_] )")
 _REPEATED_MARK = re.compile(r"([,;:])\1+")
 _SPACE_THEN_MARK = re.compile(r" [,;:.!?]")  # what _SPACE_BEFORE_MARK needs
 # Something at least one of the substitutions below needs.
@@ -97,8 +98,9 @@ def normalize_again(normalised: str) -> str:
     A second pass changes a normalised text only where the first pass made
     two full stops meet (",." becomes "." in ".,."), and the second then
     joins them; every other substitution leaves nothing it would act on again.
+    So only a run of exactly two full stops calls for it (an ellipsis "..." does not).
     """
-    return normalize_text(normalised) if ".." in normalised else normalised
+    return normalize_text(normalised) if _DOUBLE_FULL_STOP.search(normalised) else normalised
 
 
 def normalised_text_sha256(normalised: str) -> str:
@@ -148,7 +150,7 @@ def split_sentences(text: str) -> list[str]:
     initialism ("J. F. Kennedy", "the U.S. Government") or a leading list
     number ("2. The ..."). Decimals ("3.5") never split: no space follows.
     """
-    flat = " ".join(text.split())  # str.split and \s agree on what whitespace is
+    flat = text if _is_flat(text) else " ".join(text.split())  # str.split and \s agree on whitespace
     if not flat:
         return []
     sentences: list[str] = []
@@ -159,6 +161,15 @@ def split_sentences(text: str) -> list[str]:
             start = match.end()
     sentences.append(flat[start:])
     return sentences
+
+
+def _is_flat(text: str) -> bool:
+    """Whether ``" ".join(text.split())`` is ``text`` itself (checked without splitting it).
+
+    Every whitespace character but the space is unprintable, so a printable text
+    holds no whitespace but single spaces between its words.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def _ends_sentence(flat: str, match: re.Match[str], sentence_start: int) -> bool:
@@ -209,13 +220,19 @@ def _next_word(flat: str, start: int) -> str:
 # or by a decimal point/thousands comma between digits ("3.5", "1,000").
 # Initialisms keep their dots ("U.S.", "e.g."). Punctuation is never a token.
 # Curly apostrophes and Unicode hyphens count as ' and - (see tokenize()).
+#
+# Written as "a letter or digit, then the rest of an initialism or of a word", which
+# matches exactly what "(?:[^\W\d_]\.){2,}|[^\W_]+(?:…)*" would: a pattern that opens
+# with a character class lets the regex engine skip the text between tokens in C.
 _TOKEN = re.compile(
-    r"(?:[^\W\d_]\.){2,}"
-    r"|[^\W_]+(?:(?:['’\-‐‑]|(?<=\d)[.,](?=\d))[^\W_]+)*"
+    r"[^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+"
+    r"|[^\W_]*(?:(?:['’\-‐‑]|(?<=\d)[.,](?=\d))[^\W_]+)*)"
 )
 _TOKEN_CHAR_FIXES = (("’", "'"), ("‐", "-"), ("‑", "-"))
 # _TOKEN for lower-case ASCII text, where its classes are plain ranges (faster to test).
-_ASCII_LOWER_TOKEN = re.compile(r"(?:[a-z]\.){2,}|[a-z0-9]+(?:(?:['\-]|(?<=[0-9])[.,](?=[0-9]))[a-z0-9]+)*")
+_ASCII_LOWER_TOKEN = re.compile(
+    r"[a-z0-9](?:(?<=[a-z])\.(?:[a-z]\.)+|[a-z0-9]*(?:(?:['\-]|(?<=[0-9])[.,](?=[0-9]))[a-z0-9]+)*)"
+)
 
 
 def tokenize(text: str) -> list[str]:

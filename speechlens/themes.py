@@ -133,11 +133,12 @@ class _Matcher:
         return entry
 
     def find(self, text: str) -> list[Match]:
-        lowered = _lower_keeping_offsets(text)
         matches = []
-        for found in self.pattern.finditer(lowered):
-            entry = self.entry(found.group())
-            start, end = found.span()
+        # The pattern's first character is the one before the entry: a line break in front
+        # stands for the start of the text.
+        for found in self.pattern.finditer("\n" + _lower_keeping_offsets(text)):
+            entry = self.entry(found.group(1))
+            start, end = found.start(1) - 1, found.end(1) - 1
             matches.append(Match(entry.theme_ids, entry.term, start, end, text[start:end]))
         return matches
 
@@ -145,16 +146,16 @@ class _Matcher:
         """``find`` of every text, as (index of the text, match), from one scan of them
         all joined by blank lines (no entry can match across one: a joiner holds at
         most one line break)."""
-        lowered = "\n\n".join(map(_lower_keeping_offsets, texts))
+        lowered = "\n" + "\n\n".join(map(_lower_keeping_offsets, texts))  # "\n": see find()
         matches: list[tuple[int, Match]] = []
-        index, start_of_text, end_of_text = 0, 0, len(texts[0]) if texts else 0
+        index, start_of_text, end_of_text = 0, 1, 1 + len(texts[0]) if texts else 0
         for found in self.pattern.finditer(lowered):
-            start, end = found.span()
+            start, end = found.span(1)
             while start > end_of_text:
                 index += 1
                 start_of_text = end_of_text + 2
                 end_of_text = start_of_text + len(texts[index])
-            entry = self.entry(found.group())
+            entry = self.entry(found.group(1))
             start, end = start - start_of_text, end - start_of_text
             matches.append((index, Match(entry.theme_ids, entry.term, start, end, texts[index][start:end])))
         return matches
@@ -437,8 +438,12 @@ def _build_matcher(themes: tuple[Theme, ...]) -> _Matcher:
         for char in variant:
             node = node.setdefault(char, {})
         node[""] = True  # an entry may end here
-    # Entries start with a letter or digit, so \b means "no word character before".
-    pattern = re.compile(rf"\b{_trie_regex(trie)}(?!\w)")
+    # Entries start with a letter or digit, so "\b" before one means "no word character
+    # before it". The pattern takes that character too (\W; group 1 is the entry): one
+    # that opens with a character class lets the regex engine skip on in C to the next
+    # candidate, where "\b" has it try the whole pattern at every position.
+    before = r"\W" if all(char.isalnum() for char in trie) else r"\b"
+    pattern = re.compile(rf"{before}({_trie_regex(trie)})(?!\w)")
     return _Matcher(pattern=pattern, entries=entries)
 
 

@@ -390,6 +390,29 @@ def test_tables_given_in_parts_and_out_of_order_give_the_same_analysis():
         np.testing.assert_array_equal(getattr(built.terms, name), getattr(expected.terms, name))
 
 
+def test_a_packed_annotation_unpacks_to_the_same_tables():
+    import pickle
+
+    from speechlens.analysis import SCHEMAS, annotate
+
+    documents = [
+        *load_documents(DATA_DIR),
+        parse_document("", DocumentMeta(doc_id="empty", title="Empty")),
+        parse_document("Cybercrime is rising. Cybercrime is rising.\n\nWe cooperate.",
+                       DocumentMeta(doc_id="two", title="Two")),
+    ]
+    lexicon = load_default_lexicon(DATA_DIR)
+    for chosen in (documents, documents[-2:-1], []):
+        plain = annotate(chosen, lexicon)
+        packed = annotate(chosen, lexicon, packed=True)
+        assert packed.terms.num_rows == plain.terms.num_rows and not packed.terms.schema.equals(SCHEMAS["terms"])
+        unpacked = pickle.loads(pickle.dumps(packed)).unpacked()  # as a worker sends it
+        np.testing.assert_array_equal(unpacked.rows, plain.rows)
+        for name, table in plain.tables().items():
+            assert getattr(unpacked, name).schema.equals(SCHEMAS[name]) and getattr(unpacked, name).equals(table), name
+        assert plain.unpacked() is plain
+
+
 @pytest.mark.parametrize("table", ["sentences", "matches"])
 @pytest.mark.parametrize("pick", ["first", "some", "none", "unknown"])
 def test_rows_of_a_few_paragraphs_are_the_rows_a_full_scan_finds(seed_analysis, table, pick):

@@ -370,3 +370,27 @@ def test_reanalyze_rewrites_only_stale_segments(store_dir):
     lexicon = load_default_lexicon(DATA_DIR)
     loaded, expected = Store(store_dir).load(lexicon), analyze(load_documents(DATA_DIR), lexicon)
     pd.testing.assert_frame_equal(loaded.paragraphs, expected.paragraphs)
+
+
+def test_speech_files_are_found_in_path_order_once_each_through_symlinks(tmp_path):
+    from speechlens.cli import find_speech_files
+
+    folder = tmp_path / "speeches"
+    for name in ("a b/one.txt", "a/two.txt", "a-c/three.txt", "b.txt", "z/Four.txt"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("Text.")
+    (folder / "link.txt").symlink_to(folder / "b.txt")  # the same file twice: kept once
+    (folder / "linked").symlink_to(folder / "a", target_is_directory=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Text.")
+
+    given = [folder, folder / "a" / "two.txt", outside, folder / "a" / ".." / "b.txt"]
+    files, skipped, refused = find_speech_files(given)
+    found = sorted(p for p in folder.rglob("*") if p.suffix == ".txt")  # the order of Path comparisons
+    kept, seen = [], set()
+    for path in [*found, outside]:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            kept.append(path)
+    assert files == kept and (skipped, refused) == ([], [])
+    assert folder / "link.txt" not in files and outside in files

@@ -204,3 +204,30 @@ def test_normalising_a_normalised_text_again_changes_only_double_full_stops():
         assert normalize_again(once) == normalize_text(once), repr(raw)
         assert normalised_text_sha256(once) == text_sha256(once)
     assert normalize_text("a.,. b") == "a.. b" and normalize_again("a.. b") == "a. b"  # ".,." needs a second pass
+
+
+def test_token_patterns_match_what_the_plain_alternation_would():
+    # The token patterns open with a character class so the regex engine can skip ahead;
+    # they must find exactly the tokens of the plain "initialism or word" alternation.
+    from speechlens.text import _ASCII_LOWER_TOKEN, _TOKEN
+
+    plain = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:(?:['’\-‐‑]|(?<=\d)[.,](?=\d))[^\W_]+)*")
+    plain_ascii = re.compile(r"(?:[a-z]\.){2,}|[a-z0-9]+(?:(?:['\-]|(?<=[0-9])[.,](?=[0-9]))[a-z0-9]+)*")
+    rng = random.Random(7)
+    alphabet = "aZb09.,'-’‐‑ _\n!?é\u00df\u0130\u03a3x"
+    for _ in range(30_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert _TOKEN.findall(text) == plain.findall(text), repr(text)
+        lowered = text.lower()
+        if lowered.isascii():
+            assert _ASCII_LOWER_TOKEN.findall(lowered) == plain_ascii.findall(lowered), repr(text)
+
+
+def test_split_sentences_of_text_with_any_whitespace():
+    rng = random.Random(11)
+    alphabet = ["a", "B", ".", ". ", "? ", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "\u2028", "Mr."]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        sentences = split_sentences(text)
+        assert " ".join(sentences) == " ".join(text.split()), repr(text)
+        assert sentences == split_sentences(" ".join(text.split())), repr(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import random
 import re
 from pathlib import Path
 
@@ -404,3 +405,25 @@ def test_matches_of_many_texts_at_once_are_those_of_each_text(rules):
     expected = [(index, match) for index, text in enumerate(texts) for match in find_matches(text, rules)]
     assert find_matches_in(texts, rules) == expected
     assert find_matches_in([], rules) == []
+
+
+def test_matcher_finds_what_a_word_boundary_pattern_would(shipped, rules):
+    # The compiled pattern takes the character before an entry (\W) rather than testing "\b",
+    # so the regex engine can skip ahead; the matches must be those of the "\b" form.
+    from speechlens.themes import _entry_table, _lower_keeping_offsets, _trie_regex
+
+    rng = random.Random(13)
+    for lexicon in (rules, shipped):
+        _, variants = _entry_table(lexicon.themes)
+        trie: dict = {}
+        for variant in variants:
+            node = trie
+            for char in variant:
+                node = node.setdefault(char, {})
+            node[""] = True
+        reference = re.compile(rf"\b{_trie_regex(trie)}(?!\w)")
+        words = [entry for theme in lexicon.themes for entry in theme.entries[:6]] + ["x", "_", "9", "İ"]
+        for _ in range(3_000):
+            text = "".join(rng.choice([*words, " ", "\n", "-", "'", ".", "", "s"]) for _ in range(rng.randint(0, 8)))
+            expected = [found.span() for found in reference.finditer(_lower_keeping_offsets(text))]
+            assert [(match.start, match.end) for match in find_matches(text, lexicon)] == expected, repr(text)
