@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import wordcloud
 from PIL import Image, ImageFont
 
@@ -401,13 +402,16 @@ def cloud_figure(
         + 8
     )
     bottom = _SIDE_MARGIN + (_NOTE_SIZE + 12 if note else 0)
-    fig = go.Figure()
+    # Without Plotly's check of every value: a cloud carries an annotation per word and
+    # hover points per letter; checking them was most of drawing it. The tests rebuild
+    # the figure with the checks on and compare.
+    fig = go.Figure(_validate=False)
     fig.update_layout(
         width=width + 2 * _SIDE_MARGIN,
         height=height + top + bottom,
         autosize=False,
         margin=dict(l=_SIDE_MARGIN, r=_SIDE_MARGIN, t=top, b=bottom, pad=0),
-        template="none",
+        template=pio.templates["none"],
         paper_bgcolor="white",
         plot_bgcolor="white",
         showlegend=False,
@@ -489,6 +493,7 @@ def cloud_figure(
     invisible = dict(opacity=0)
     fig.add_trace(
         go.Scatter(
+            _validate=False,
             name="words",
             x=xs,
             y=ys,

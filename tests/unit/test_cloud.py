@@ -10,6 +10,7 @@ lands on those pixels (hovering in plotly.js is tested in tests/e2e).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -443,3 +444,13 @@ def test_a_note_is_drawn_under_the_canvas_and_every_word_stays():
     assert sorted(t for t in texts if t != "Size: how often a word occurs.") == sorted(w.word for w in words)
     assert "Size: how often a word occurs." in texts
     assert fig.layout.margin.b > cloud_figure(words, title="Words", width=600, height=300).layout.margin.b
+
+
+@pytest.mark.parametrize("note", ["", "Counted in 12 paragraphs."])
+def test_the_figure_passes_plotlys_checks(note):
+    """The figure is built without Plotly's per-value checks (for speed): rebuilt with them,
+    it must come out the same."""
+    words = layout_cloud(POLICY | {"<b>x</b>": 3}, prefer_horizontal=0.6)
+    fig = cloud_figure(words, title="Vocabulary", subtitle="Seed speech <i>", note=note)
+    checked = go.Figure(fig.to_dict())  # raises on an unknown property or a bad value
+    assert json.loads(checked.to_json()) == json.loads(fig.to_json())
