@@ -64,10 +64,10 @@ class GroupedSelection:
             shown = len(self.groups) - (self.rest == "other")
             noun = "group" if len(self.folded) == 1 else "groups"
             what = f"folded into “{self.other}”" if self.rest == "other" else "left out"
-            parts.append(f"The {shown} groups with most words; {len(self.folded)} smaller {noun} {what}.")
+            parts.append(f"The {shown} groups with most words; {len(self.folded):,} smaller {noun} {what}.")
         if self.ungrouped:
             noun = "paragraph" if self.ungrouped == 1 else "paragraphs"
-            parts.append(f"{self.ungrouped} {noun} without a group left out.")
+            parts.append(f"{self.ungrouped:,} {noun} without a group left out.")
         return " ".join(parts)
 
     def pids_of(self, group: Hashable) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 from speechlens.analysis import analyze
 from speechlens.compare import (
     OTHER_GROUP,
+    GroupedSelection,
     POLARITY_COLUMNS,
     SUMMARY_COLUMNS,
     compare_groups,
@@ -238,3 +239,10 @@ def test_an_empty_selection_compares_nothing(corpus):
     assert comparison.grouped.groups == ()
     assert comparison.profile.empty and comparison.polarity.empty and comparison.summary.empty
     assert comparison.grouped.note == ""
+
+
+def test_large_counts_in_the_note_have_thousands_separators():
+    grouped = GroupedSelection(labels=pd.Series(dtype=object), groups=("a", "b", OTHER_GROUP),
+                               folded=tuple(f"d{i}" for i in range(10_872)), rest="other", ungrouped=1_234)
+    assert "10,872 smaller groups" in grouped.note
+    assert "1,234 paragraphs without a group" in grouped.note
