@@ -24,6 +24,11 @@ DOCS = PROJECT_DIR / "docs"
 CHART = '[data-testid="stPlotlyChart"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 DOWNLOADS = '[class*="st-key-chart_downloads"]'  # one beside each chart
+EVERY_CHART_DRAWN = """(downloads) => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    return charts.length > 0 && charts.length === document.querySelectorAll(downloads).length
+        && charts.every((chart) => chart.querySelector('.main-svg'));
+}"""
 
 # A distinctive word that appears in no other document of the corpus.
 MARKER = "Kelpwatch"
@@ -162,6 +167,9 @@ def wait_for_dashboard(page: Page) -> None:
     chart's "Download chart" container is there at once: count those.
     """
     wait_for_app(page)
+    # Elements of the previous run can stand for a moment after the script ends: wait until
+    # there are as many drawn charts as download containers, rather than counting once.
+    page.wait_for_function(EVERY_CHART_DRAWN, arg=DOWNLOADS, timeout=30_000)
     count = page.locator(DOWNLOADS).count()
     assert count >= 4, page.locator('[data-testid="stMain"]').inner_text()[:2000]
     wait_for_charts(page, count)
