@@ -106,7 +106,9 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
         key=COMPARE, bind="query-params", required=True,
         help="Each group's paragraphs among those shown; the groups with most words are drawn, the rest folded into “Other”.",
     ) or DEFAULT_COMPARE
-    by = view_charts.comparison_by(corpus, selection, by)
+    asked, by = by, view_charts.comparison_by(corpus, selection, by)
+    if note := view_charts.comparison_note(asked, by):
+        st.caption(note)
     profile, spread, other, folded = _figure("compare", corpus, selection, by)
     focus = render_chart(profile, key="chart_compare_themes", filename=_filename(f"themes-by-{by}", corpus, selection),
                          focus_kind=by)

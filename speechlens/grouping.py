@@ -72,11 +72,24 @@ def group_order(keys: pd.Series, catalog: pd.DataFrame, by: GroupBy) -> list[str
 
 
 def comparison_grouping(selection: Selection, catalog: pd.DataFrame, by: GroupBy, most: int) -> GroupBy:
-    """Years are compared by decade when there are more than ``most`` of them: eight of eighty
+    """The grouping a comparison asked to be ``by`` uses: documents are compared by year beyond
+    MAX_DOCUMENTS_SHOWN documents (as the along-the-text charts draw them), and years by decade
+    when there are more than ``most`` of them. Eight of ten thousand speeches, or of eighty
     years, picked for their words, would say little."""
+    if by == "document" and chart_level(selection, catalog) == "year":
+        by = "year"
     if by == "year" and group_keys(selection, catalog, "year").nunique() > most:
         return "decade"
     return by
+
+
+def comparison_switch_note(asked: GroupBy, used: GroupBy, most: int) -> str:
+    """Why the comparison groups otherwise than asked ("" when it does not)."""
+    if asked == used:
+        return ""
+    if asked == "document":
+        return f"More than {MAX_DOCUMENTS_SHOWN} documents: compared by {GROUP_NOUNS[used]}, not one by one."
+    return f"More than {most} years: compared by decade."
 
 
 def pids_in_groups(selection: Selection, catalog: pd.DataFrame, by: GroupBy, keys: list[str] | tuple[str, ...]):

@@ -27,7 +27,9 @@ from speechlens.compare import DEFAULT_TOP_GROUPS, compare_groups
 from speechlens.corpus import Corpus
 from speechlens.distinctive import distinctive_terms
 from speechlens.filters import Selection, content_mask, section_starts, theme_frequencies
-from speechlens.grouping import GroupBy, Level, chart_level, comparison_grouping, group_keys, group_order
+from speechlens.grouping import (
+    GroupBy, Level, chart_level, comparison_grouping, comparison_switch_note, group_keys, group_order,
+)
 from speechlens.urlstate import DEFAULT_COMPARE, MEASURE_CHOICES
 from speechlens.vocabulary import cloud_inputs, lay_out_cloud, word_cloud_figure
 
@@ -72,8 +74,14 @@ def shows_comparison(corpus: Corpus, selection: Selection) -> bool:
 
 
 def comparison_by(corpus: Corpus, selection: Selection, by: str = DEFAULT_COMPARE) -> GroupBy:
-    """The grouping the comparison charts use when ``by`` is asked for (years may become decades)."""
-    return comparison_grouping(selection, corpus.catalog, by, DEFAULT_TOP_GROUPS)
+    """The grouping the comparison charts use when ``by`` is asked for (many documents are
+    compared by year, many years by decade)."""
+    return _memo(selection, ("compare-by", by), lambda: comparison_grouping(selection, corpus.catalog, by, DEFAULT_TOP_GROUPS))
+
+
+def comparison_note(asked: str, used: str) -> str:
+    """Why the comparison groups otherwise than asked ("" when it does not)."""
+    return comparison_switch_note(asked, used, DEFAULT_TOP_GROUPS)
 
 
 def subtitle(corpus: Corpus, selection: Selection) -> str:

@@ -429,3 +429,19 @@ def test_compare_groups_the_paragraphs_as_asked_and_the_link_keeps_it(corpus_app
     assert f"Themes by {by}: mentions per 1,000 words" in titles
     assert any(title.startswith(f"Sentiment by {by}:") for title in titles)
     assert (f"compare={by}" in share_link(at)) == (by != "document")
+
+
+def test_many_documents_are_compared_by_year_and_the_view_says_so(tmp_path, monkeypatch):
+    """Beyond 40 documents, "by document" would show the eight longest and fold the rest away."""
+    speeches = [
+        (DocumentMeta(doc_id=f"s{year}", title=f"Speech {year}", country="Utopia", date=f"{year}-09-20"),
+         f"In {year} we spoke of organized crime and of cooperation between police forces.\n\n"
+         f"Cybercrime grew that year, and so did our joint operations.")
+        for year in range(1990, 2035)  # 45 documents, one a year
+    ]
+    monkeypatch.setenv("SPEECHLENS_DATA_DIR", str(make_store(tmp_path / "store", speeches).path))
+    at = run_app()
+    assert not at.exception
+    assert "Themes by decade: mentions per 1,000 words" in chart_titles(at)
+    assert any("More than 40 documents: compared by decade, not one by one." in c.value for c in at.caption)
+    assert "compare=" not in share_link(at)  # still the default: a colleague's link opens the same view

@@ -11,13 +11,14 @@ from speechlens.corpus import Corpus, load_default_lexicon
 from speechlens.filters import Filters, select
 from speechlens.model import DocumentMeta
 from speechlens.parsing import parse_document
-from speechlens.view_charts import build_chart, comparison_by, view_charts as charts_of
+from speechlens.view_charts import build_chart, comparison_by, comparison_note, view_charts as charts_of
 from tests.conftest import DATA_DIR
 from tests.unit.test_catalog import EXTRAS, METAS, speech_documents
 
 MAIN = ("themes", "theme-map", "sentiment", "words")
 DISTINCTIVE = ("distinctive-words",)
 BY_DOCUMENT = ("themes-by-document", "sentiment-by-document")
+BY_DECADE = ("themes-by-decade", "sentiment-by-decade")  # the default comparison beyond 40 documents
 MANY_YEARS = range(1980, 2025)  # 45 documents, one a year: more than a chart shows one by one
 
 
@@ -52,7 +53,7 @@ VIEWS = [
     ("five", Filters(countries=("France",)), "document", MAIN + DISTINCTIVE + BY_DOCUMENT),
     ("five", Filters(keyword="cooperation"), "document", MAIN + DISTINCTIVE + BY_DOCUMENT),
     ("five", Filters(documents=("br-2010",)), "paragraph", MAIN + DISTINCTIVE),
-    ("many", Filters(), "year", MAIN + BY_DOCUMENT),
+    ("many", Filters(), "year", MAIN + BY_DECADE),
     ("many", Filters(themes=("cybercrime",)), "document", MAIN + DISTINCTIVE + BY_DOCUMENT),  # 22 of them
 ]
 VIEW_IDS = ["one speech", "one speech, one theme", "five documents", "one country of five", "a search across five",
@@ -126,6 +127,8 @@ def test_every_chart_names_the_selections_own_source(corpora, name, filters, sou
         ("five", Filters(), "country", "country"),
         ("many", Filters(), "year", "decade"),  # 45 years: compared by decade
         ("many", Filters(), "speaker", "speaker"),
+        ("five", Filters(), "document", "document"),
+        ("many", Filters(), "document", "decade"),  # 45 documents: by year, as the charts above; then decades
     ],
 )
 def test_the_comparison_groups_as_asked(corpora, name, filters, asked, grouping):
@@ -179,3 +182,18 @@ def test_a_selection_is_grouped_and_described_once_for_all_its_charts(corpora, m
     _, again = view(corpora, "five", Filters(countries=("France",)))  # a new selection is described anew
     charts_of(corpus, again)
     assert calls == {"keys": 2, "subtitle": 2}
+
+
+
+@pytest.mark.parametrize(
+    ("asked", "used", "note"),
+    [
+        ("document", "document", ""),
+        ("country", "country", ""),
+        ("document", "decade", "More than 40 documents: compared by decade, not one by one."),
+        ("document", "year", "More than 40 documents: compared by year, not one by one."),
+        ("year", "decade", "More than 8 years: compared by decade."),
+    ],
+)
+def test_a_comparison_that_groups_otherwise_than_asked_says_why(asked, used, note):
+    assert comparison_note(asked, used) == note
