@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from speechlens import fastsentiment
 from speechlens.model import Document, DocumentMeta, Paragraph, Sentence
 from speechlens.parsing import ParsedDocument
-from speechlens.terms import TermIndex, build_term_index
+from speechlens.terms import TermIndex, build_term_index, sum_by_term
 from speechlens.text import lower_tokens, normalised_text_sha256, text_sha256
 from speechlens.themes import Lexicon, find_matches, find_matches_in, lexicon_fingerprint
 
@@ -512,10 +512,8 @@ class _TermParts:
             self.tokens.append(chunk.dictionary.take(pa.array(uniques, pa.int64())))
             # Whole-corpus totals, summed while the part is at hand (later it is a pass over every entry).
             stop = start + len(local)
-            chunk_counts = counts[start:stop]
-            self.totals.append(np.bincount(local, weights=chunk_counts, minlength=len(uniques)))
-            self.countable_totals.append(np.bincount(
-                local, weights=np.where(repeated[start:stop], 0, chunk_counts), minlength=len(uniques)))
+            for include_repeats, totals in ((True, self.totals), (False, self.countable_totals)):
+                totals.append(sum_by_term(local, counts[start:stop], repeated[start:stop], len(uniques), include_repeats))
             start = stop
         self.counts.append(counts)
         self.repeated.append(repeated)

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from speechlens.cloud import STOPWORDS
-from speechlens.terms import TermIndex
+from speechlens.terms import TermIndex, sum_by_term
 
 MIN_WORD_LENGTH = 3
 
@@ -113,8 +113,7 @@ class TermTotals:
     def _whole_totals(self, terms: TermIndex, include_repeats: bool) -> np.ndarray:
         totals = self._whole.get(include_repeats)
         if totals is None:
-            weights = terms.count if include_repeats else np.where(terms.repeated, 0, terms.count)
-            totals = np.bincount(terms.term, weights=weights, minlength=self.vocabulary_size)
+            totals = sum_by_term(terms.term, terms.count, terms.repeated, self.vocabulary_size, include_repeats)
             totals.setflags(write=False)
             self._whole[include_repeats] = totals  # two threads may both compute it: the same value
         return totals
@@ -136,10 +135,8 @@ class TermTotals:
                 # The entry numbers of every selected slice, without a loop: a running
                 # count shifted at the start of each slice.
                 entries = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-                weights = terms.count[entries]
-                if not include_repeats:
-                    weights = np.where(terms.repeated[entries], 0, weights)
-                return np.bincount(terms.term[entries], weights=weights, minlength=self.vocabulary_size)
+                return sum_by_term(terms.term[entries], terms.count[entries], terms.repeated[entries],
+                                   self.vocabulary_size, include_repeats)
         mask = self.membership(pids)[terms.pid]
         if not include_repeats:
             mask &= ~terms.repeated

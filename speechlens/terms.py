@@ -60,6 +60,14 @@ class TermIndex:
         return np.unique(self.pid[mask]).astype(np.int64)
 
 
+def sum_by_term(
+    term: np.ndarray, count: np.ndarray, repeated: np.ndarray, size: int, include_repeats: bool
+) -> np.ndarray:
+    """Occurrences of each of ``size`` terms (as floats) over index entries given as parallel
+    arrays; entries of repeated sentences count only when ``include_repeats``."""
+    return np.bincount(term, weights=count if include_repeats else np.where(repeated, 0, count), minlength=size)
+
+
 def build_term_index(token_lists: Sequence[Sequence[str] | tuple[Sequence[str], Sequence[str]]]) -> TermIndex:
     """Index the tokens of each paragraph, in pid order.
 
@@ -86,7 +94,7 @@ def build_term_index(token_lists: Sequence[Sequence[str] | tuple[Sequence[str], 
         count=count,
         repeated=repeated,
         whole_totals=(
-            np.bincount(term, weights=count, minlength=len(ids)),
-            np.bincount(term, weights=np.where(repeated, 0, count), minlength=len(ids)),
+            sum_by_term(term, count, repeated, len(ids), include_repeats=True),
+            sum_by_term(term, count, repeated, len(ids), include_repeats=False),
         ),
     )
