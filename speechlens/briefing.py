@@ -220,7 +220,7 @@ def masthead(corpus: Corpus, selection: Selection, generated_on: str, link: str 
 
 def documents_row(corpus: Corpus, selection: Selection) -> tuple[str, str]:
     """The documents the selection draws on, by their catalogue labels in corpus order (the first few)."""
-    present = set(selection.paragraphs["doc_id"].unique())
+    present = set(selection.doc_ids)
     labels = [label for doc_id, label in corpus.document_labels.items() if doc_id in present]
     shown = "; ".join(_e(label) for label in labels[:NAMED_DOCUMENTS])
     if len(labels) > NAMED_DOCUMENTS:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -90,6 +91,12 @@ class Selection:
             return self.paragraphs
         return self.paragraphs.join(self.corpus_paragraphs.loc[self.paragraphs.index, ["text"]])
 
+    @cached_property
+    def doc_ids(self):
+        """The documents the selected paragraphs come from, in reading order (worked out once:
+        on a whole corpus it is a pass over hundreds of thousands of paragraphs)."""
+        return self.paragraphs["doc_id"].unique()
+
     @property
     def pids(self) -> np.ndarray:
         return self.paragraphs.index.to_numpy()
@@ -151,7 +158,7 @@ def section_labels(analysis: Analysis) -> list[str]:
 
 def section_starts(analysis: Analysis, selection: Selection) -> list[tuple[int, str]]:
     """(position, heading) of each subheading, for marking sections along a one-document chart."""
-    doc_ids = selection.paragraphs["doc_id"].unique()
+    doc_ids = selection.doc_ids
     if len(doc_ids) != 1:
         return []
     paragraphs = analysis.paragraphs
@@ -160,13 +167,18 @@ def section_starts(analysis: Analysis, selection: Selection) -> list[tuple[int, 
 
 
 def content_mask(analysis: Analysis, filters: Filters) -> pd.Series:
-    """Paragraphs that count as the speech's content under these filters."""
-    paragraphs = analysis.paragraphs
-    kinds = ["body", "post"] if filters.include_posts else ["body"]
-    mask = paragraphs["kind"].isin(kinds)
-    if not filters.include_repeats:
-        mask &= ~paragraphs["full_duplicate"]
-    return mask
+    """Paragraphs that count as the speech's content under these filters (shared: not to be changed)."""
+
+    def mask() -> pd.Series:
+        paragraphs = analysis.paragraphs
+        kinds = ["body", "post"] if filters.include_posts else ["body"]
+        content = paragraphs["kind"].isin(kinds)
+        if not filters.include_repeats:
+            content &= ~paragraphs["full_duplicate"]
+        return content
+
+    # The view's selection and its distinctive words both ask; on a corpus each answer is a pass over it.
+    return analysis.derived(f"content_mask posts={filters.include_posts} repeats={filters.include_repeats}", mask)
 
 
 def select(analysis: Analysis, filters: Filters, catalog: pd.DataFrame | None = None) -> Selection:

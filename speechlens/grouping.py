@@ -28,7 +28,7 @@ UNKNOWN = {
 
 def chart_level(selection: Selection, catalog: pd.DataFrame) -> Level:
     """How the along-the-text charts should draw this selection."""
-    doc_ids = selection.paragraphs["doc_id"].unique()
+    doc_ids = selection.doc_ids
     if len(doc_ids) <= 1:
         return "paragraph"
     if len(doc_ids) <= MAX_DOCUMENTS_SHOWN:

@@ -60,7 +60,7 @@ def level(corpus: Corpus, selection: Selection) -> Level:
 
 def document_count(selection: Selection) -> int:
     """How many documents the selected paragraphs come from."""
-    return _memo(selection, ("documents",), lambda: int(selection.paragraphs["doc_id"].nunique()))
+    return len(selection.doc_ids)
 
 
 def shows_distinctive_terms(corpus: Corpus, selection: Selection) -> bool:
@@ -90,7 +90,7 @@ def subtitle(corpus: Corpus, selection: Selection) -> str:
 
 
 def _describe(corpus: Corpus, selection: Selection) -> str:
-    doc_ids = selection.paragraphs["doc_id"].unique()
+    doc_ids = selection.doc_ids
     documents = {doc_id: corpus.analysis.documents[doc_id] for doc_id in doc_ids}
     return chart_subtitle(
         documents or corpus.analysis.documents, selection.filters, corpus.analysis.lexicon.labels,

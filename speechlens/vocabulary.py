@@ -46,9 +46,8 @@ def _content_totals(analysis: Analysis, selection: Selection, totals: np.ndarray
     """``totals`` (occurrences of every vocabulary word) with zero for the words a cloud leaves out."""
     terms = analysis.terms
     totals = np.where(term_totals(terms).content_words(terms), totals, 0)
-    doc_ids = selection.paragraphs["doc_id"].unique()
     ids = terms.term_ids
-    totals[[ids[word] for word in speaker_words(analysis.documents[d] for d in doc_ids) if word in ids]] = 0
+    totals[[ids[word] for word in speaker_words(analysis.documents[d] for d in selection.doc_ids) if word in ids]] = 0
     return totals
 
 
