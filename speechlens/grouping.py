@@ -78,8 +78,11 @@ def comparison_grouping(selection: Selection, catalog: pd.DataFrame, by: GroupBy
     years, picked for their words, would say little."""
     if by == "document" and chart_level(selection, catalog) == "year":
         by = "year"
-    if by == "year" and group_keys(selection, catalog, "year").nunique() > most:
-        return "decade"
+    if by == "year":
+        # Counted over the documents, not the paragraphs; a year not known is a group of its own.
+        years = catalog["year"].reindex(selection.doc_ids)
+        if years.nunique() + bool(years.isna().any()) > most:
+            return "decade"
     return by
 
 

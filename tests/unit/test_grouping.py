@@ -202,3 +202,26 @@ def _decades_fixture():
     catalog = build_catalog(metas)
     paragraphs = pd.DataFrame({"doc_id": [m.doc_id for m in metas], "counted_words": 10})
     return Selection(Filters(), paragraphs, pd.DataFrame(index=paragraphs.index), len(paragraphs)), catalog
+
+
+@pytest.mark.parametrize(
+    ("known_years", "undated", "grouping"),
+    [(8, 0, "year"), (8, 1, "decade"), (9, 0, "decade"), (7, 3, "year")],
+)
+def test_the_decade_switch_counts_the_years_of_the_selection_an_unknown_year_as_one(known_years, undated, grouping):
+    """As many groups as the comparison would draw: each year, and "Year not known" once."""
+    import pandas as pd
+
+    from speechlens.catalog import build_catalog
+    from speechlens.filters import Filters, Selection
+    from speechlens.grouping import comparison_grouping
+    from speechlens.model import DocumentMeta
+
+    metas = [DocumentMeta(doc_id=f"d{year}", title="t", date=f"{year}-09-20") for year in range(2000, 2000 + known_years)]
+    metas += [DocumentMeta(doc_id=f"u{i}", title="t") for i in range(undated)]
+    paragraphs = pd.DataFrame({"doc_id": [m.doc_id for m in metas for _ in range(2)], "counted_words": 10})
+    selection = Selection(Filters(), paragraphs, pd.DataFrame(index=paragraphs.index), len(paragraphs))
+    catalog = build_catalog(metas)
+    assert comparison_grouping(selection, catalog, "year", most=8) == grouping
+    # The same answer as counting the year groups of every paragraph.
+    assert (group_keys(selection, catalog, "year").nunique() > 8) == (grouping == "decade")
