@@ -316,8 +316,8 @@ def strongest_paragraphs(selection: Selection, theme_id: str, limit: int = EVIDE
 
 def theme_spans(analysis: Analysis, pids: Sequence[int], theme_id: str) -> dict[int, list[tuple[int, int]]]:
     """pid -> where the theme's terms matched in that paragraph's text, for each of ``pids``."""
-    matches = analysis.matches
-    rows = matches[matches["pid"].isin(pids) & (matches["theme"] == theme_id)]
+    rows = analysis.rows_of("matches", pids)
+    rows = rows[rows["theme"] == theme_id]
     spans: dict[int, list[tuple[int, int]]] = {int(pid): [] for pid in pids}
     for pid, start, end in zip(rows["pid"], rows["start"], rows["end"], strict=True):
         spans[int(pid)].append((int(start), int(end)))
