@@ -15,6 +15,7 @@ import pandas as pd
 
 from speechlens.analysis import Analysis
 from speechlens.catalog import build_catalog, matching_documents
+from speechlens.columns import positions_in
 
 ThemeMode = Literal["any", "all"]
 THEME_MODES: tuple[ThemeMode, ...] = ("any", "all")
@@ -136,10 +137,9 @@ def match_arrays(analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     def arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         matches = analysis.matches
-        codes = pd.Categorical(matches["theme"].to_numpy(dtype=object), categories=list(analysis.theme_ids)).codes
         return (
             matches["pid"].to_numpy(dtype=np.int64),
-            np.asarray(codes, dtype=np.int64),
+            positions_in(matches["theme"], analysis.theme_ids),
             matches["repeated"].to_numpy(dtype=bool),
         )
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from speechlens.analysis import Analysis
 
 from speechlens.cloud import STOPWORDS, CloudWord, cloud_figure, layout_cloud
+from speechlens.columns import factorize
 from speechlens.figures import NO_THEME_COLOR
 from speechlens.filters import Selection, match_arrays
 from speechlens.model import DocumentMeta
@@ -135,9 +136,9 @@ def surface_arrays(analysis: Analysis) -> tuple[np.ndarray, list[tuple[str, ...]
     """Each mention's matched text as a code, and the lower-cased words of each distinct text."""
 
     def arrays() -> tuple[np.ndarray, list[tuple[str, ...]]]:
-        codes, surfaces = pd.factorize(analysis.matches["surface"].to_numpy(dtype=object))
+        codes, surfaces = factorize(analysis.matches["surface"])
         tokens = [tuple(token.lower() for token in tokenize(surface)) for surface in surfaces]
-        return np.asarray(codes, dtype=np.int64), tokens
+        return codes, tokens
 
     return analysis.derived("surface_arrays", arrays)
 
