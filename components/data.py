@@ -16,7 +16,7 @@ from speechlens.store import set_huge_pages
 def load_corpus(data_dir: str, signature: str) -> Corpus:  # noqa: ARG001 - signature keys the cache
     """Read the stored annotations once (nothing is re-scored); filters only slice the result."""
     set_huge_pages(False)  # for good, in this server process: see its docstring
-    corpus = open_corpus(Path(data_dir))
+    corpus = open_corpus(Path(data_dir), keep_open_cache=True)
     warm_up(corpus)
     return corpus
 

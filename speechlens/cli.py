@@ -14,12 +14,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from speechlens.analysis import Analysis, analyze
 from speechlens.briefing import BriefingError, build_briefing, html_to_pdf, write_briefing
 from speechlens.captions import coverage_line
-from speechlens.corpus import DEFAULT_DATA_DIR, THEMES_FILE, Corpus, load_default_lexicon, load_documents, open_corpus
+from speechlens.corpus import (
+    DEFAULT_DATA_DIR, THEMES_FILE, Corpus, load_default_lexicon, load_documents, open_corpus, themes_path,
+)
 from speechlens.export import EXPORT_COLUMNS, paragraph_table, write_table
 from speechlens.filters import Filters, section_labels, select
 from speechlens.model import SOURCE_TYPES, Document, DocumentMeta
@@ -30,6 +33,9 @@ from speechlens.urlstate import (
     COMPARE, DEFAULT_COMPARE, KEYWORD, MATCH, MEASURE, POLARITY, POSTS, REPEATS, SECTION, THEME, VOICE,
     filters_to_query, parse_query,
 )
+
+if TYPE_CHECKING:
+    from speechlens.store import Store
 
 BRIEF_SUFFIXES = (".html", ".pdf")
 # Command-line flag (argparse dest) -> the dashboard link parameter it stands for.
@@ -612,7 +618,17 @@ def run_add(args: argparse.Namespace) -> int:
     if refused:
         summary += f"; {len(refused)} file(s) refused"
     print(summary)
+    if added:
+        prepare_for_opening(store)
     return 1 if refused else 0
+
+
+def prepare_for_opening(store: Store) -> None:
+    """Write the open cache the dashboard reads a large store from (see ``Store.load``), with
+    the lexicon the dashboard uses, so that its next start does not do it."""
+    started = time.perf_counter()
+    if store.keep_open_cache(load_lexicon(themes_path(store.path))):
+        print(f"prepared the store for fast opening in {time.perf_counter() - started:.1f} s")
 
 
 def file_message(path: Path, error: Exception) -> str:
@@ -667,6 +683,8 @@ def run_remove(args: argparse.Namespace) -> int:
     store = Store(args.store or default_store_dir(), lock_timeout=args.wait)
     removed = store.remove(args.doc_ids)
     print(f"removed {len(removed)} document(s) from {store.path}: {', '.join(removed)}")
+    if removed:
+        prepare_for_opening(store)
     return 0
 
 
@@ -690,6 +708,7 @@ def run_reanalyze(args: argparse.Namespace) -> int:
     finally:
         progress.finish(f"re-analysed {finished[0]}/{len(stale)} segment(s)")
     print(f"re-analysed {finished[0]} segment(s) of the store at {store.path}")
+    prepare_for_opening(store)
     return 0
 
 

@@ -160,8 +160,14 @@ def warm_up(corpus: Corpus) -> None:
     term_totals(terms).content_words(terms)
 
 
-def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_DIR) -> Corpus:
+def open_corpus(
+    data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_DIR, keep_open_cache: bool = False,
+) -> Corpus:
     """Load the data directory (a store, created and seeded when new; or a folder of speeches).
+
+    ``keep_open_cache``: a large store without an open cache gets one written in the
+    background, for a fast next opening (see ``Store.load``); for a long-lived process
+    such as the dashboard's server.
 
     Raises ``ValueError`` (``StoreError`` included) or ``OSError`` with a message ready for a user.
     """
@@ -172,6 +178,6 @@ def open_corpus(data_dir: Path | None = None, *, seed_dir: Path = DEFAULT_DATA_D
         analysis = analyze(documents, lexicon)
         return Corpus(analysis, build_catalog(analysis.documents.values()), path, None)
     store = prepare_data_dir(path, seed_dir, lexicon)
-    analysis = store.load(lexicon)
+    analysis = store.load(lexicon, keep_open_cache=keep_open_cache)
     extras = store.extras()
     return Corpus(analysis, build_catalog(analysis.documents.values(), extras), path, store)

@@ -28,6 +28,9 @@ Layout::
         tags/<lexicon-fp>/     optional cache of a re-tagging with another lexicon:
                                matches.parquet and themes.parquet (doc_id, position,
                                themes, matched_terms, dominant_theme)
+      cache/open-<key>/        optional: a large store's loaded tables as uncompressed
+                               Arrow files, memory-mapped by the next load
+                               (see speechlens.open_cache); deleted by every write
 
 Every table is plain Parquet (zstd) keyed by (doc_id, paragraph position), never
 by a global row number, so DuckDB, Spark, Dask or pandas can read the segments
@@ -69,6 +72,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections import deque
@@ -84,7 +88,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from speechlens import __version__
+from speechlens import __version__, open_cache
 from speechlens.analysis import (
     ANALYSIS_VERSION,
     KEYED_TABLES,
@@ -133,6 +137,10 @@ MANIFEST = "manifest.json"
 SEGMENTS = "segments"
 LOCK = ".lock"
 TAGS = "tags"
+CACHE = "cache"
+# A store with at least this many paragraphs keeps its loaded tables as an open cache.
+# Smaller ones load from Parquet in well under a second; the cache would only cost disk.
+OPEN_CACHE_MIN_PARAGRAPHS = 20_000
 TMP_PREFIX = ".tmp-"
 DEFAULT_LOCK_TIMEOUT = 30.0
 KEEP_TAGGINGS = 3  # cached re-taggings kept per segment (the newest)
@@ -292,6 +300,10 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
         self.path = Path(path) if path is not None else default_store_dir()
         self.lock_timeout = lock_timeout
+        # The thread writing an open cache after load(keep_open_cache=True), if one was started.
+        self.open_cache_writer: threading.Thread | None = None
+        self.open_cache_saved: Path | None = None  # the open cache that thread wrote, once written
+        self._last_manifest: tuple[tuple, dict] | None = None  # (file version, parsed): see _read_manifest
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -299,7 +311,7 @@ class Store:
     # ------------------------------------------------------------------ reading
 
     def manifest(self) -> dict:
-        """The current manifest (an empty one when the store does not exist yet)."""
+        """The current manifest (an empty one when the store does not exist yet); the caller's to change."""
         path = self.path / MANIFEST
         try:
             raw = path.read_bytes()
@@ -307,6 +319,33 @@ class Store:
             return _empty_manifest()
         except OSError as error:
             raise StoreError(f"cannot read {path}: {error.strerror}") from error
+        return self._parsed(raw, path)
+
+    def _read_manifest(self) -> dict:
+        """The current manifest, shared between readers: never to be changed.
+
+        Parsed once per version of the file (a write replaces it, so a new file
+        means a new version): on the UN General Debate, parsing takes 65 ms,
+        and opening the dashboard used to do it twice.
+        """
+        path = self.path / MANIFEST
+        try:
+            with open(path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                version = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                if self._last_manifest is not None and self._last_manifest[0] == version:
+                    return self._last_manifest[1]
+                raw = handle.read()
+        except FileNotFoundError:
+            return _empty_manifest()
+        except OSError as error:
+            raise StoreError(f"cannot read {path}: {error.strerror}") from error
+        manifest = self._parsed(raw, path)
+        self._last_manifest = (version, manifest)
+        return manifest
+
+    @staticmethod
+    def _parsed(raw: bytes, path: Path) -> dict:
         try:
             manifest = json.loads(raw)
         except ValueError as error:
@@ -323,22 +362,22 @@ class Store:
 
     def list(self) -> list[StoredDocument]:
         """Every stored document, in the order they were added."""
-        return [_stored_document(entry) for entry in self.manifest()["documents"]]
+        return [_stored_document(entry) for entry in self._read_manifest()["documents"]]
 
     def extras(self) -> dict[str, dict[str, str]]:
         """doc_id -> the extra metadata columns stored with it (cheaper than ``list`` on a large store)."""
-        return {entry["doc_id"]: dict(entry.get("extra") or {}) for entry in self.manifest()["documents"]}
+        return {entry["doc_id"]: dict(entry.get("extra") or {}) for entry in self._read_manifest()["documents"]}
 
     def __len__(self) -> int:
-        return len(self.manifest()["documents"])
+        return len(self._read_manifest()["documents"])
 
     def __contains__(self, doc_id: object) -> bool:
-        return any(entry["doc_id"] == doc_id for entry in self.manifest()["documents"])
+        return any(entry["doc_id"] == doc_id for entry in self._read_manifest()["documents"])
 
     @property
     def generation(self) -> int:
         """Counts the changes made to the store."""
-        return int(self.manifest().get("generation", 0))
+        return int(self._read_manifest().get("generation", 0))
 
     @property
     def fingerprint(self) -> str:
@@ -348,7 +387,7 @@ class Store:
         not depend on the lexicon, and it is computed from the manifest alone.
         """
         digest = hashlib.sha256(FORMAT.encode())
-        for entry in self.manifest()["documents"]:
+        for entry in self._read_manifest()["documents"]:
             digest.update(b"\0doc\0")
             digest.update(json.dumps(_meta_dict(entry), sort_keys=True, ensure_ascii=False).encode())
             digest.update(entry["sha256"].encode())
@@ -358,11 +397,11 @@ class Store:
         """The segments written by another analysis version than this one's
         (:data:`~speechlens.analysis.ANALYSIS_VERSION`), in manifest order; see :meth:`reanalyze`."""
         return [
-            segment for segment, info in self.manifest()["segments"].items()
+            segment for segment, info in self._read_manifest()["segments"].items()
             if info.get("analysis", UNVERSIONED_ANALYSIS) != ANALYSIS_VERSION
         ]  # fmt: skip
 
-    def load(self, lexicon: Lexicon, *, cache_tags: bool = True) -> Analysis:
+    def load(self, lexicon: Lexicon, *, cache_tags: bool = True, keep_open_cache: bool = False) -> Analysis:
         """All stored documents as one :class:`~speechlens.analysis.Analysis`.
 
         The result equals ``analyze(documents, lexicon)`` for the stored
@@ -378,19 +417,41 @@ class Store:
         are loaded as they were stored: their values are what that version
         computed, so they may differ from what ``analyze`` gives today until
         :meth:`reanalyze` (``python -m speechlens reanalyze``) rewrites them.
+
+        A store of :data:`OPEN_CACHE_MIN_PARAGRAPHS` paragraphs or more opens in a
+        fraction of a second from its open cache (:mod:`speechlens.open_cache`),
+        if it has one for this manifest and lexicon. With ``keep_open_cache``, a
+        load without one writes one in a background thread
+        (:attr:`open_cache_writer`), when no writer holds the store.
         """
         for attempt in range(3):
-            manifest = self.manifest()
+            manifest = self._read_manifest()
             try:
                 with _ordinary_pages():
-                    return self._load(manifest, lexicon, cache_tags)
+                    return self._load(manifest, lexicon, cache_tags, keep_open_cache)
             except FileNotFoundError as error:
                 # A writer may have removed a segment after we read the manifest: read it again.
-                if attempt == 2 or self.manifest().get("generation") == manifest.get("generation"):
+                if attempt == 2 or self._read_manifest().get("generation") == manifest.get("generation"):
                     raise StoreError(f"the store at {self.path} is damaged: {error}") from error
             except (KeyError, TypeError, pa.ArrowException) as error:
                 raise StoreError(f"the store at {self.path} is damaged: {error!r}") from error
         raise AssertionError("unreachable")
+
+    def keep_open_cache(self, lexicon: Lexicon) -> bool:
+        """Write the store's open cache for ``lexicon`` now, waiting for it, if the store is
+        large enough to have one and has none yet; True when one was written.
+
+        What the dashboard's first opening after a change would otherwise do in the
+        background, while its first visitor waits; ``python -m speechlens add`` calls it.
+        """
+        if sum(int(entry["paragraphs"]) for entry in self._read_manifest()["documents"]) < OPEN_CACHE_MIN_PARAGRAPHS:
+            return False
+        self.open_cache_writer = self.open_cache_saved = None
+        self.load(lexicon, keep_open_cache=True)
+        if self.open_cache_writer is None:
+            return False
+        self.open_cache_writer.join()
+        return self.open_cache_saved is not None
 
     def documents(self, doc_ids: Iterable[str] | None = None) -> list[Document]:
         """The stored documents as :class:`~speechlens.model.Document` values, in manifest order.
@@ -661,6 +722,7 @@ class Store:
         for path in self.path.iterdir():
             if path.name.startswith(MANIFEST + TMP_PREFIX):
                 path.unlink(missing_ok=True)
+        _clear_cache(self.path / CACHE)  # every open cache belongs to an earlier manifest
         segments = self.path / SEGMENTS
         for path in segments.iterdir():
             if path.name not in live:
@@ -719,10 +781,9 @@ class Store:
     def _segment_dir(self, segment: str) -> Path:
         return self.path / SEGMENTS / segment
 
-    def _load(self, manifest: dict, lexicon: Lexicon, cache_tags: bool) -> Analysis:
+    def _load(self, manifest: dict, lexicon: Lexicon, cache_tags: bool, keep_open_cache: bool) -> Analysis:
         entries = manifest["documents"]
         metas = {entry["doc_id"]: _meta_from_entry(entry) for entry in entries}
-        fingerprint = digests_fingerprint(((metas[entry["doc_id"]], entry["sha256"]) for entry in entries), lexicon)
         lexicon_fp = lexicon_fingerprint(lexicon)
         # pid of a paragraph = first pid of its document + position - 1, documents in manifest order.
         first_pid: dict[str, int] = {}
@@ -730,6 +791,12 @@ class Store:
         for entry in entries:
             first_pid[entry["doc_id"]] = next_pid
             next_pid += int(entry["paragraphs"])
+        cached_at = self.path / CACHE / _open_cache_name(manifest, lexicon_fp)
+        if next_pid >= OPEN_CACHE_MIN_PARAGRAPHS:
+            cached = _open_cached(cached_at, metas, lexicon, next_pid)
+            if cached is not None:
+                return cached
+        fingerprint = digests_fingerprint(((metas[entry["doc_id"]], entry["sha256"]) for entry in entries), lexicon)
 
         def read(segment: str) -> dict[str, pa.Table]:
             folder = self._segment_dir(segment)
@@ -752,9 +819,31 @@ class Store:
         if builder.paragraphs.rows != next_pid:
             raise damaged
         try:
-            return builder.build(metas, lexicon, fingerprint)
+            analysis = builder.build(metas, lexicon, fingerprint)
         except ValueError as error:  # paragraphs missing or twice
             raise damaged from error
+        if keep_open_cache and next_pid >= OPEN_CACHE_MIN_PARAGRAPHS:
+            self.open_cache_writer = threading.Thread(
+                target=self._keep_open_cache, args=(analysis, cached_at, manifest.get("generation")),
+                name="speechlens-open-cache", daemon=True,
+            )
+            self.open_cache_writer.start()
+        return analysis
+
+    def _keep_open_cache(self, analysis: Analysis, folder: Path, generation: object) -> None:
+        """Save ``analysis`` as the open cache ``folder``, in place of any other (older ones,
+        or this one if it could not be read), if no writer holds the store and it is still
+        at ``generation``; best effort. Sets :attr:`open_cache_saved` when done."""
+        try:
+            with self._locked(timeout=0):
+                if self._read_manifest().get("generation") != generation:
+                    return
+                _clear_cache(folder.parent)
+                folder.parent.mkdir(exist_ok=True)
+                open_cache.save(analysis, folder)
+                self.open_cache_saved = folder
+        except (OSError, ValueError, pa.ArrowException):  # StoreLocked included
+            return  # a read-only store, a full disk, or one being changed: the next load tries again
 
     def _retagged(
         self, segment: str, paragraphs: pa.Table, lexicon: Lexicon, lexicon_fp: str, cache_tags: bool
@@ -1134,6 +1223,33 @@ def _replace_themes(paragraphs: pa.Table, themes: pa.Table) -> pa.Table:
 
 
 # ----------------------------------------------------------------------------- segment tables (reading)
+
+
+def _open_cache_name(manifest: Mapping, lexicon_fp: str) -> str:
+    """The open cache of this version of the manifest (every write makes a new generation,
+    stamped with its time), this lexicon and the code's table layout."""
+    key = json.dumps([
+        open_cache.FORMAT_VERSION, ANALYSIS_VERSION, manifest.get("generation"), manifest.get("updated_at"),
+        lexicon_fp, PARAGRAPH_COLUMNS, SENTENCE_COLUMNS, MATCH_COLUMNS,
+    ])  # fmt: skip
+    return "open-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def _open_cached(folder: Path, metas: dict[str, DocumentMeta], lexicon: Lexicon, paragraphs: int) -> Analysis | None:
+    """The analysis saved in the open cache ``folder``; None when there is none or it is unusable."""
+    if not folder.is_dir():
+        return None
+    try:
+        analysis = open_cache.load(folder, metas, lexicon)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None  # damaged or foreign: the segments are the truth
+    return analysis if len(analysis.paragraphs) == paragraphs else None
+
+
+def _clear_cache(folder: Path) -> None:
+    if folder.is_dir():
+        for path in folder.iterdir():
+            _delete(path)
 
 
 def _read(folder: Path, name: str) -> pa.Table:
