@@ -55,7 +55,8 @@ class TermTotals:
         # paragraph's entries are one slice and a small selection is summed without
         # touching the rest of the corpus.
         if len(pid) and bool(np.all(pid[1:] >= pid[:-1])):
-            self.offsets: np.ndarray | None = np.concatenate([[0], np.cumsum(np.bincount(pid, minlength=self.size))])
+            # Found by bisection: a bincount would first copy the 20 million pids to int64.
+            self.offsets: np.ndarray | None = np.searchsorted(pid, np.arange(self.size + 1, dtype=pid.dtype))
         else:
             self.offsets = None
 
