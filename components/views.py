@@ -43,7 +43,10 @@ def render_theme_frequencies(corpus: Corpus, selection: Selection) -> Focus | No
 _cached_cloud_layout = st.cache_data(max_entries=256, show_spinner=False)(lay_out_cloud)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+# A resource cache, not a data cache: cache_data would pickle each figure and unpickle it on
+# every page, and unpickling a Plotly figure checks every value again (a third of a page's
+# server time). The figures are shared by all sessions and never changed after they are built.
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _cached_figure(chart: str, option: str, fingerprint: str, filters, _corpus: Corpus, _selection: Selection):
     """A chart of a view, built once per data version, filters and chart option.
 
