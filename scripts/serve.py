@@ -39,8 +39,24 @@ def warm_up() -> None:
     word_cloud_figure(lay_out_cloud({"warm": 2, "start": 1}, {}), "s").to_json()
 
 
+def wait_for_server(timeout: float = 10.0) -> None:
+    """Until Streamlit's runtime has started, i.e. the server answers (at most ``timeout`` seconds).
+
+    Opening the corpus while the server starts would delay the server (both need
+    the GIL): a visitor's browser is better off loading the page meanwhile.
+    """
+    from streamlit.runtime import Runtime, RuntimeState
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
+            return
+        time.sleep(0.01)
+
+
 def open_corpus_early() -> None:
     """Fill the app's corpus and chart caches (components/data.py, views.py) before anyone asks."""
+    wait_for_server()
     started = time.perf_counter()
     try:
         from components.data import current_corpus
@@ -65,7 +81,7 @@ def main() -> int:
     import speechlens.vocabulary  # noqa: F401
     from streamlit.web import cli
 
-    # Open the corpus as soon as the imports are done: on a large corpus it is the longest wait.
+    # Open the corpus as soon as the server is up: on a large corpus it is the longest wait.
     threading.Thread(target=open_corpus_early, name="open-corpus", daemon=True).start()
     warm_up()
 
