@@ -8,7 +8,7 @@ import streamlit as st
 from speechlens import urlstate
 from speechlens.analysis import Analysis
 from speechlens.markup import escape_markdown
-from speechlens.catalog import CorpusChoices
+from speechlens.catalog import CorpusChoices, document_choices
 from speechlens.filters import FULL_POLARITY, VOICE_CHOICES, VOICE_HINTS, Filters
 
 ALL_SECTIONS = "All sections"
@@ -42,21 +42,15 @@ def _touch_years() -> None:
 
 
 def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict:
-    """Document, country, speaker and year filters; drawn only when there is more than one document."""
+    """Country, speaker, year and document filters; drawn only when there is more than one document.
+
+    Documents come last: they are listed as the other three narrow them (all of them
+    on a corpus of up to catalog.MOST_LISTED_DOCUMENTS), and on a larger corpus an id can be typed in.
+    """
     values: dict = {"documents": (), "speakers": (), "countries": (), "years": None}
     if len(catalog) < 2:
         return values
     st.header("Corpus")
-    # Listed by doc_id, not by a friendlier label: a bound widget puts what it displays in the
-    # link, and a doc_id stays the same when a document's metadata is corrected.
-    values["documents"] = tuple(st.multiselect(
-        "Documents",
-        options=list(catalog.index),
-        key=urlstate.DOCUMENT,
-        bind="query-params",
-        placeholder=f"All {len(catalog):,} documents",
-        help="Show only these documents (by their id; the Corpus button lists titles and speakers).",
-    ))
     if choices.countries:
         values["countries"] = tuple(st.multiselect(
             "Country or organisation", options=sorted(choices.countries, key=str.casefold),
@@ -68,22 +62,59 @@ def render_corpus_filters(catalog: pd.DataFrame, choices: CorpusChoices) -> dict
             key=urlstate.SPEAKER, bind="query-params", placeholder="All",
         ))
     if choices.years is not None and choices.years[0] < choices.years[1]:
-        st.session_state[_YEAR_BOUNDS] = choices.years
-        # Streamlit's slider takes a reversed or fractional range from a link as it is, but the
-        # link notice says such a range is ignored: so it is, until the user moves the slider.
-        linked = st.query_params.get_all(urlstate.YEAR)
-        ignore_link = bool(linked) and urlstate.year_range(linked, choices.years) is None
-        ignore_link = ignore_link and not st.session_state.get(_YEAR_TOUCHED)
-        low, high = st.slider(
-            "Years", min_value=choices.years[0], max_value=choices.years[1], value=choices.years, step=1,
-            key=urlstate.YEAR, bind="query-params", on_change=_touch_years,
-            help="Documents without a known date or year are left out once the range is narrowed.",
-        )
-        if ignore_link or low > high:
-            return values
-        if (int(low), int(high)) != choices.years:
-            values["years"] = (int(low), int(high))
+        values["years"] = _year_filter(choices.years)
+    values["documents"] = _document_filter(catalog, values)
     return values
+
+
+def _year_filter(bounds: tuple[int, int]) -> tuple[int, int] | None:
+    st.session_state[_YEAR_BOUNDS] = bounds
+    # Streamlit's slider takes a reversed or fractional range from a link as it is, but the
+    # link notice says such a range is ignored: so it is, until the user moves the slider.
+    linked = st.query_params.get_all(urlstate.YEAR)
+    ignore_link = bool(linked) and urlstate.year_range(linked, bounds) is None
+    ignore_link = ignore_link and not st.session_state.get(_YEAR_TOUCHED)
+    low, high = st.slider(
+        "Years", min_value=bounds[0], max_value=bounds[1], value=bounds, step=1,
+        key=urlstate.YEAR, bind="query-params", on_change=_touch_years,
+        help="Documents without a known date or year are left out once the range is narrowed.",
+    )
+    if ignore_link or low > high or (int(low), int(high)) == bounds:
+        return None
+    return int(low), int(high)
+
+
+def _document_filter(catalog: pd.DataFrame, narrowed_by: dict) -> tuple[str, ...]:
+    # The widget's value, or the link's on the first run (the widget is not bound yet).
+    chosen = st.session_state.get(urlstate.DOCUMENT) or st.query_params.get_all(urlstate.DOCUMENT)
+    offer = document_choices(
+        catalog, chosen, speakers=narrowed_by["speakers"], countries=narrowed_by["countries"],
+        years=narrowed_by["years"],
+    )
+    some = "" if offer.matching == len(catalog) else " of these"
+    placeholder = f"All {offer.matching:,} documents{some}"
+    if not offer.listed:
+        placeholder += ": type an id, or narrow by country or year to list them"
+    # Listed by doc_id, not by a friendlier label: a bound widget puts what it displays in the
+    # link, and a doc_id stays the same when a document's metadata is corrected.
+    picked = st.multiselect(
+        "Documents",
+        options=offer.options,
+        key=urlstate.DOCUMENT,
+        bind="query-params",
+        placeholder=placeholder,
+        accept_new_options=offer.typed,
+        help="Show only these documents (by their id; the Corpus button lists titles and speakers). "
+        f"Up to {offer.most:,} documents are listed, as the filters above narrow the corpus.",
+    )
+    unknown = [doc_id for doc_id in picked if doc_id not in catalog.index]
+    if unknown:
+        st.warning(
+            f"Not a document of this corpus, so left out: {escape_markdown(', '.join(unknown))}. "
+            "The Corpus button lists every document's id.",
+            icon="⚠️",
+        )
+    return tuple(doc_id for doc_id in picked if doc_id in catalog.index)
 
 
 def render_sidebar(analysis: Analysis, catalog: pd.DataFrame, choices: CorpusChoices, sections: list[str]) -> Filters:

@@ -16,6 +16,21 @@ from speechlens.model import DocumentMeta
 
 CATALOG_COLUMNS = ["title", "speaker", "post", "country", "event", "date", "year", "language", "label"]
 LABEL_LIMIT = 80
+# The Documents filter lists at most this many documents. A list of the whole UN General
+# Debate (10,880) would be no help to pick from, and drawing it took a third of a second of
+# every page load in the browser; narrowing by country, speaker or year brings it in reach.
+MOST_LISTED_DOCUMENTS = 1_000
+
+
+@dataclass(frozen=True)
+class DocumentChoices:
+    """What the Documents filter offers, given the other corpus filters."""
+
+    options: list[str]  # doc_ids, in corpus order, then chosen ones the others leave out
+    matching: int  # the documents that pass the other corpus filters
+    listed: bool  # all of those are among the options (else only the chosen ones are)
+    typed: bool  # the corpus is too large to list whole: ids can also be typed in
+    most: int  # the most documents listed
 
 
 def document_year(meta: DocumentMeta, extra: Mapping[str, str] | None = None) -> int | None:
@@ -99,6 +114,28 @@ def matching_documents(
         year = catalog["year"]
         mask &= (year.ge(low) & year.le(high)).fillna(False).to_numpy(dtype=bool)
     return catalog.index[mask]
+
+
+def document_choices(
+    catalog: pd.DataFrame,
+    chosen: Iterable[str] = (),
+    *,
+    speakers: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    years: tuple[int, int] | None = None,
+    most: int | None = None,
+) -> DocumentChoices:
+    """The documents the Documents filter lists: those that pass the other corpus filters,
+    when there are at most ``most`` of them. Chosen documents (known ones) are always
+    offered, so narrowing the other filters never drops a choice."""
+    most = MOST_LISTED_DOCUMENTS if most is None else most
+    narrowed = matching_documents(catalog, speakers=speakers, countries=countries, years=years)
+    pool = catalog.index if narrowed is None else narrowed
+    listed = len(pool) <= most
+    options = list(pool) if listed else []
+    offered = set(options)
+    options += [doc_id for doc_id in dict.fromkeys(chosen) if doc_id in catalog.index and doc_id not in offered]
+    return DocumentChoices(options=options, matching=len(pool), listed=listed, typed=len(catalog) > most, most=most)
 
 
 def _shorten(text: str) -> str:

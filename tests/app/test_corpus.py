@@ -445,3 +445,58 @@ def test_many_documents_are_compared_by_year_and_the_view_says_so(tmp_path, monk
     assert "Themes by decade: mentions per 1,000 words" in chart_titles(at)
     assert any("More than 40 documents: compared by decade, not one by one." in c.value for c in at.caption)
     assert "compare=" not in share_link(at)  # still the default: a colleague's link opens the same view
+
+
+# ----------------------------------------------------------------------------- a corpus too large to list
+
+
+@pytest.fixture()
+def too_many_to_list(corpus_app, monkeypatch):
+    """The four-speech corpus, with the Documents filter listing at most two documents."""
+    import speechlens.catalog
+
+    monkeypatch.setattr(speechlens.catalog, "MOST_LISTED_DOCUMENTS", 2)
+    return corpus_app
+
+
+def test_a_large_corpus_lists_no_documents_until_the_other_filters_narrow_it(too_many_to_list):
+    at = run_app()
+    documents = at.multiselect(key="doc")
+    assert documents.options == []
+    assert "All 4 documents: type an id" in documents.placeholder
+    at = set_widget(at, "country", ["France"])
+    documents = at.multiselect(key="doc")
+    assert documents.options == ["fr-2001", "fr-1999"]
+    assert documents.placeholder == "All 2 documents of these"
+    assert shown_and_total(at) == (expected_shown(countries=["France"]), TOTAL)
+
+
+def test_a_typed_document_id_filters_the_view_and_goes_into_the_link(too_many_to_list):
+    at = run_app()
+    at.multiselect(key="doc").set_value(["br-2010"])
+    at.run()
+    assert not at.exception and not at.warning
+    assert shown_and_total(at) == (expected_shown(documents=["br-2010"]), TOTAL)
+    assert link_query(at)["doc"] == ["br-2010"]
+    # Narrowing to another country keeps the typed choice listed, and the view follows both filters.
+    at = set_widget(at, "country", ["France"])
+    assert at.multiselect(key="doc").options == ["fr-2001", "fr-1999", "br-2010"]
+    assert at.multiselect(key="doc").value == ["br-2010"]
+
+
+def test_an_unknown_typed_id_is_named_and_changes_nothing(too_many_to_list):
+    at = run_app()
+    at.multiselect(key="doc").set_value(["<b>no-such-speech</b>"])
+    at.run()
+    assert not at.exception
+    # Named as text: the markup is escaped, never rendered.
+    assert "Not a document of this corpus, so left out: &lt;b&gt;no-such-speech&lt;/b&gt;" in notices(at)
+    assert "<b>" not in notices(at)
+    assert shown_and_total(at) == (TOTAL, TOTAL)
+
+
+def test_a_link_to_one_document_of_a_large_corpus_opens_it(too_many_to_list):
+    at = run_app({"doc": ["ke-2020"]})
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="doc").value == ["ke-2020"]
+    assert shown_and_total(at) == (expected_shown(documents=["ke-2020"]), TOTAL)

@@ -9,6 +9,7 @@ from speechlens.catalog import (
     LABEL_LIMIT,
     CorpusChoices,
     build_catalog,
+    document_choices,
     corpus_choices,
     distinct_values,
     document_year,
@@ -275,3 +276,32 @@ def test_undated_documents_pass_when_no_year_range_is_set(catalog):
     kept = matching_documents(catalog, documents=("note", "fr-1999"))
     assert list(kept) == ["fr-1999", "note"]
     assert list(matching_documents(catalog, documents=("note",), years=(1900, 2100))) == []
+
+
+# ----------------------------------------------------------------------------- the Documents filter's list
+
+ALL_IDS = [meta.doc_id for meta in METAS]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "narrowing", "most", "options", "matching", "listed", "typed"),
+    [
+        pytest.param((), {}, 10, ALL_IDS, 5, True, False, id="a small corpus is listed whole"),
+        pytest.param((), {"countries": ["France"]}, 10, ["fr-2001", "fr-1999"], 2, True, False,
+                     id="the other filters narrow the list"),
+        pytest.param(("ke-2020",), {"countries": ["France"]}, 10, ["fr-2001", "fr-1999", "ke-2020"], 2, True, False,
+                     id="a choice the others leave out stays offered"),
+        pytest.param((), {}, 3, [], 5, False, True, id="too many to list: none"),
+        pytest.param(("br-2010", "fr-2001"), {}, 3, ["br-2010", "fr-2001"], 5, False, True,
+                     id="too many to list: the chosen ones, in the order chosen"),
+        pytest.param((), {"years": (2000, 2020)}, 3, ["fr-2001", "br-2010", "ke-2020"], 3, True, True,
+                     id="narrowed within reach of a large corpus"),
+        pytest.param(("no-such-doc", "note"), {"countries": ["Kenya"]}, 10, ["ke-2020", "note"], 1, True, False,
+                     id="unknown ids are not offered"),
+    ],
+)
+def test_document_choices(catalog, chosen, narrowing, most, options, matching, listed, typed):
+    offer = document_choices(catalog, chosen, most=most, **narrowing)
+    assert offer.options == options
+    assert (offer.matching, offer.listed, offer.typed, offer.most) == (matching, listed, typed, most)
+
