@@ -14,6 +14,13 @@ from speechlens.corpus import Corpus
 from speechlens.sentiment import format_polarity
 from speechlens.summary import Summary
 
+# Header columns are sized in characters of their values: a number gets at least
+# MIN_METRIC_CHARS; the three numbers share a row with the dominant theme (THEME_CHARS
+# wide) when together they need at most MAX_ROW_CHARS.
+MIN_METRIC_CHARS = 6
+MAX_ROW_CHARS = 24
+THEME_CHARS = 18
+
 
 def render_notices(notices: Sequence[str]) -> None:
     """Tell the user which link parameters were ignored (the view uses the rest)."""
@@ -39,12 +46,22 @@ def render_header(corpus: Corpus, filters: Filters, summary: Summary) -> None:
     described = describe_filters(filters, analysis.lexicon.labels, corpus.document_labels)
     st.markdown("**Showing:** " + escape_markdown(described))
 
-    shown, words, polarity, theme = st.columns([1, 1, 1, 3])
-    shown.metric("Paragraphs shown", f"{summary.shown:,} / {summary.total:,}")
-    words.metric("Words", f"{summary.words:,}")
+    numbers = {
+        "Paragraphs shown": f"{summary.shown:,} / {summary.total:,}",
+        "Words": f"{summary.words:,}",
+        "Mean polarity": "–" if summary.mean_polarity is None else format_polarity(summary.mean_polarity),
+    }
+    # Each number gets room for its digits, so that a large corpus's are not cut off ("370,541…");
+    # when they need more than a row's share, the dominant theme goes on a row of its own.
+    widths = [max(len(text), MIN_METRIC_CHARS) for text in numbers.values()]
+    one_row = sum(widths) <= MAX_ROW_CHARS
+    shown, words, polarity, *rest = st.columns([*widths, THEME_CHARS] if one_row else widths)
+    theme = rest[0] if one_row else st.container()
+    shown.metric("Paragraphs shown", numbers["Paragraphs shown"])
+    words.metric("Words", numbers["Words"])
     polarity.metric(
         "Mean polarity",
-        "–" if summary.mean_polarity is None else format_polarity(summary.mean_polarity),
+        numbers["Mean polarity"],
         help="Mean of the paragraphs' TextBlob polarity, from −1 (negative) to +1 (positive).",
     )
     theme.metric(
