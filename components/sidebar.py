@@ -91,10 +91,13 @@ def _document_filter(catalog: pd.DataFrame, narrowed_by: dict) -> tuple[str, ...
         catalog, chosen, speakers=narrowed_by["speakers"], countries=narrowed_by["countries"],
         years=narrowed_by["years"],
     )
-    some = "" if offer.matching == len(catalog) else " of these"
-    placeholder = f"All {offer.matching:,} documents{some}"
+    # Short: the box shows about 30 characters. The help says the rest.
     if not offer.listed:
-        placeholder += ": type an id, or narrow by country or year to list them"
+        placeholder = f"All {offer.matching:,} · type an id"
+    elif offer.matching == len(catalog):
+        placeholder = f"All {offer.matching:,} documents"
+    else:
+        placeholder = f"All {offer.matching:,} matching"
     # Listed by doc_id, not by a friendlier label: a bound widget puts what it displays in the
     # link, and a doc_id stays the same when a document's metadata is corrected.
     picked = st.multiselect(
@@ -105,7 +108,8 @@ def _document_filter(catalog: pd.DataFrame, narrowed_by: dict) -> tuple[str, ...
         placeholder=placeholder,
         accept_new_options=offer.typed,
         help="Show only these documents (by their id; the Corpus button lists titles and speakers). "
-        f"Up to {offer.most:,} documents are listed, as the filters above narrow the corpus.",
+        f"Up to {offer.most:,} documents are listed: those the filters above leave. On a larger "
+        "corpus, narrow it by country or years first, or type a document's id.",
     )
     unknown = [doc_id for doc_id in picked if doc_id not in catalog.index]
     if unknown:
