@@ -72,6 +72,8 @@ def reopen_timings(store: Path) -> dict[str, float]:
                     page.goto(f"http://127.0.0.1:{port}/")
                     wait_for_charts_drawn(page, count=charts, timeout=120_000)
                     cold.append(time.perf_counter() - started)
+                    print(f"start {attempt + 1}: a visitor at server start saw all {charts} charts "
+                          f"{cold[-1]:.2f} s after the server started", flush=True)
                 else:
                     wait_until_ready(server)
                     to_ready.append(time.perf_counter() - started)
@@ -80,6 +82,8 @@ def reopen_timings(store: Path) -> dict[str, float]:
                     wait_for_charts_drawn(page, count=charts, timeout=120_000)
                     to_charts.append(time.perf_counter() - begin)
                     to_health.append(answered - started)
+                    print(f"start {attempt + 1}: corpus ready {to_ready[-1]:.2f} s after the server started; "
+                          f"a page then drew all {charts} charts in {to_charts[-1]:.2f} s", flush=True)
                 wait_for_app(page, timeout=120_000)
                 memory.append(peak_rss_mb(server.pid))
                 page.context.close()
