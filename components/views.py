@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.charts import render_chart
 from components.data import current_selection
-from speechlens import view_charts
+from speechlens import opening_view, view_charts
 from speechlens.captions import export_filename
 from speechlens.corpus import Corpus
 from speechlens.filters import Filters, Selection
@@ -53,9 +53,19 @@ def _cached_figure(chart: str, option: str, fingerprint: str, filters, _corpus: 
     The filters and the data's fingerprint decide the selection, so they key the
     cache; the corpus and the selection themselves are not hashed. Going back
     to a view, or a rerun that changes no filter (a click, the page of the
-    reader), then costs no rebuilding.
+    reader), then costs no rebuilding. The opening view's charts may come from the
+    store, as an earlier server drew them (see :mod:`speechlens.opening_view`).
     """
+    if filters == Filters():
+        kept = _kept_opening_view(_corpus).get((chart, option))
+        if kept is not None:
+            return kept
     return view_charts.build_chart(chart, _corpus, _selection, option, lay_out=_cached_cloud_layout)
+
+
+def _kept_opening_view(corpus: Corpus) -> dict:
+    folder = corpus.store.open_cache_folder if corpus.store is not None else None
+    return corpus.analysis.derived("kept opening view", lambda: opening_view.kept(folder))
 
 
 def _figure(chart: str, corpus: Corpus, selection: Selection, option: str = ""):
@@ -124,13 +134,28 @@ def render_comparison(corpus: Corpus, selection: Selection) -> Focus | None:
     return focus
 
 
-def warm_default_view(corpus: Corpus) -> None:
-    """Draw the opening view's charts into the chart cache, so the first visitor finds them ready."""
+def warm_default_view(corpus: Corpus) -> dict:
+    """Draw the opening view's charts into the chart cache, so the first visitor finds them ready;
+    returns them, by (chart, option)."""
     selection = current_selection(corpus, Filters())
     if selection.is_empty:
-        return
+        return {}
     level = view_charts.level(corpus, selection)
+    drawn = {}
     for chart, option in (("themes", "mentions"), ("theme-map", level), ("sentiment", level), ("words", "")):
-        _figure(chart, corpus, selection, option)
+        drawn[(chart, option)] = _figure(chart, corpus, selection, option)
     if view_charts.shows_comparison(corpus, selection):
-        _figure("compare", corpus, selection, view_charts.comparison_by(corpus, selection))
+        by = view_charts.comparison_by(corpus, selection)
+        drawn[("compare", by)] = _figure("compare", corpus, selection, by)
+    return drawn
+
+
+def keep_opening_view(corpus: Corpus, drawn: dict) -> bool:
+    """Keep the opening view's charts with a large store's open cache, for the next server
+    start (once that cache is written); True when kept. For a background thread: it may wait."""
+    store = corpus.store
+    if store is None or store.open_cache_folder is None or not drawn:
+        return False
+    if store.open_cache_writer is not None:
+        store.open_cache_writer.join()
+    return opening_view.keep(store.open_cache_folder, drawn)

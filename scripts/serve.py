@@ -60,15 +60,19 @@ def open_corpus_early() -> None:
     started = time.perf_counter()
     try:
         from components.data import current_corpus
-        from components.views import warm_default_view
+        from components.views import keep_opening_view, warm_default_view
 
         corpus = current_corpus()
-        warm_default_view(corpus)
+        drawn = warm_default_view(corpus)
     except Exception:  # noqa: BLE001 - the app shows the problem to the first visitor, with its message
         return
     count = len(corpus.analysis.documents)
     print(f"{READY} {count:,} document{'' if count == 1 else 's'}, opening view drawn, "
           f"in {time.perf_counter() - started:.1f} s", flush=True)
+    try:
+        keep_opening_view(corpus, drawn)  # for the next start (a large store only)
+    except Exception:  # noqa: BLE001 - a convenience: the next start draws them again
+        return
 
 
 def main() -> int:

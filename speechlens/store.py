@@ -303,6 +303,9 @@ class Store:
         # The thread writing an open cache after load(keep_open_cache=True), if one was started.
         self.open_cache_writer: threading.Thread | None = None
         self.open_cache_saved: Path | None = None  # the open cache that thread wrote, once written
+        # The open cache folder of the last load's manifest and lexicon (it may not exist, or not yet):
+        # where what else is derived from that data may be kept (see speechlens.opening_view).
+        self.open_cache_folder: Path | None = None
         self._last_manifest: tuple[tuple, dict] | None = None  # (file version, parsed): see _read_manifest
 
     def __repr__(self) -> str:
@@ -792,6 +795,7 @@ class Store:
             first_pid[entry["doc_id"]] = next_pid
             next_pid += int(entry["paragraphs"])
         cached_at = self.path / CACHE / _open_cache_name(manifest, lexicon_fp)
+        self.open_cache_folder = cached_at if next_pid >= OPEN_CACHE_MIN_PARAGRAPHS else None
         if next_pid >= OPEN_CACHE_MIN_PARAGRAPHS:
             cached = _open_cached(cached_at, metas, lexicon, next_pid)
             if cached is not None:

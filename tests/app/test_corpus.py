@@ -8,6 +8,7 @@ French speeches.
 
 from __future__ import annotations
 
+import json
 import shutil
 from urllib.parse import parse_qs, urlsplit
 
@@ -500,3 +501,55 @@ def test_a_link_to_one_document_of_a_large_corpus_opens_it(too_many_to_list):
     assert not at.exception and not at.warning
     assert at.multiselect(key="doc").value == ["ke-2020"]
     assert shown_and_total(at) == (expected_shown(documents=["ke-2020"]), TOTAL)
+
+
+# ----------------------------------------------------------------------------- the opening view kept for the next start
+
+
+@pytest.fixture()
+def kept_opening_view(tmp_path, monkeypatch):
+    """A store large enough (made so) to have an open cache, its opening view kept with a marked title."""
+    import speechlens.store
+    from speechlens import opening_view
+    from speechlens.corpus import open_corpus
+    from speechlens.filters import Filters, select
+    from speechlens.view_charts import build_chart
+
+    monkeypatch.setattr(speechlens.store, "OPEN_CACHE_MIN_PARAGRAPHS", 0)
+    path = make_store(tmp_path / "store", CORPUS, EXTRAS).path
+    assert Store(path).keep_open_cache(LEXICON)
+    corpus = open_corpus(path)
+    figure = build_chart("themes", corpus, select(corpus.analysis, Filters(), corpus.catalog), "mentions")
+    figure.update_layout(title_text="Kept by the last server")
+    assert opening_view.keep(corpus.store.open_cache_folder, {("themes", "mentions"): figure})
+    monkeypatch.setenv("SPEECHLENS_DATA_DIR", str(path))
+    # Charts are cached by data fingerprint: earlier tests drew this same corpus's, unmarked.
+    from components.views import _cached_figure
+
+    _cached_figure.clear()
+    return path
+
+
+def chart_titles(at) -> list[str]:
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+
+
+def test_the_opening_view_draws_the_charts_the_last_server_kept_and_only_it(kept_opening_view):
+    at = run_app()
+    assert not at.exception
+    assert chart_titles(at)[0] == "Kept by the last server"
+    at = set_widget(at, "country", ["France"])
+    assert chart_titles(at)[0] != "Kept by the last server"  # a filtered view is drawn afresh
+
+
+def test_the_server_keeps_the_opening_view_it_drew(kept_opening_view):
+    from components.data import current_corpus
+    from components.views import keep_opening_view, warm_default_view
+    from speechlens import opening_view
+
+    folder = current_corpus().store.open_cache_folder
+    opening_view.path_in(folder).unlink()
+    corpus = current_corpus()
+    drawn = warm_default_view(corpus)
+    assert keep_opening_view(corpus, drawn) is True
+    assert set(opening_view.kept(folder)) == set(drawn)
