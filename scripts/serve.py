@@ -39,11 +39,22 @@ def warm_up() -> None:
     word_cloud_figure(lay_out_cloud({"warm": 2, "start": 1}, {}), "s").to_json()
 
 
+def is_large_corpus() -> bool:
+    """Whether the data directory holds a large store: one with an open cache (a look at
+    one folder, rather than reading the manifest while the server starts)."""
+    from speechlens.corpus import default_data_dir
+    from speechlens.store import CACHE
+
+    return any((default_data_dir() / CACHE).glob("open-*"))
+
+
 def wait_for_server(timeout: float = 10.0) -> None:
     """Until Streamlit's runtime has started, i.e. the server answers (at most ``timeout`` seconds).
 
-    Opening the corpus while the server starts would delay the server (both need
-    the GIL): a visitor's browser is better off loading the page meanwhile.
+    Opening a large corpus while the server starts delays the server by about
+    a second (both need the GIL): a visitor's browser is better off loading the
+    page meanwhile. A small corpus opens in a fraction of a second, and is best
+    ready before anyone arrives: it does not wait.
     """
     from streamlit.runtime import Runtime, RuntimeState
 
@@ -56,7 +67,8 @@ def wait_for_server(timeout: float = 10.0) -> None:
 
 def open_corpus_early() -> None:
     """Fill the app's corpus and chart caches (components/data.py, views.py) before anyone asks."""
-    wait_for_server()
+    if is_large_corpus():
+        wait_for_server()
     started = time.perf_counter()
     try:
         from components.data import current_corpus
