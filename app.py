@@ -33,7 +33,7 @@ from components.data import current_corpus, current_selection
 from speechlens.corpus import Corpus, default_data_dir
 from speechlens.evidence import evidence_items
 from speechlens.export import paragraph_table, to_csv_bytes
-from speechlens.focus import focus_pids
+from speechlens.focus import empty_focus_note, focus_pids
 from speechlens.markup import escape_markdown
 from speechlens.summary import summarize
 from speechlens.urlstate import PRESENT, parse_query
@@ -112,7 +112,8 @@ def main() -> None:
         )
     page = reader_page(len(pids))
     items = evidence_items(analysis, list(pids[page]), filters.keyword, corpus.document_labels)
-    render_reader(items, count=len(pids), total=len(selection.paragraphs), page=page)
+    render_reader(items, count=len(pids), total=len(selection.paragraphs), page=page,
+                  empty_note=empty_focus_note(analysis, selection, focus) if not len(pids) else None)
     render_presentation_exit(present)
     with share_slot:
         render_share_link(analysis, filters)

@@ -54,10 +54,16 @@ def reader_page(count: int) -> slice:
     return slice(start, min(start + PAGE_SIZE, count))
 
 
-def render_reader(items: Sequence[EvidenceItem], *, count: int, total: int, page: slice) -> None:
-    """List ``items`` (one page of the ``count`` filtered and focused paragraphs) with labels, scores and highlights."""
+def render_reader(
+    items: Sequence[EvidenceItem], *, count: int, total: int, page: slice, empty_note: str | None = None,
+) -> None:
+    """List ``items`` (one page of the ``count`` filtered and focused paragraphs) with labels, scores and highlights.
+
+    ``empty_note`` says why nothing matches, when the caller knows (plain text: it is escaped).
+    """
     if not items:
-        st.info("No paragraphs match. Clear the chart selection or loosen the filters.", icon="🔎")
+        default = "No paragraphs match. Clear the chart selection or loosen the filters."
+        st.info(escape_markdown(empty_note) if empty_note else default, icon="🔎")
         return
     if count > len(items):
         st.caption(f"Paragraphs {page.start + 1:,}–{page.stop:,} of {count:,}, in reading order.")

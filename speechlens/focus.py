@@ -70,3 +70,27 @@ def focus_pids(
         return pids[np.isin(pids, list(wanted_pids))]
     words = {v.lower() for v in focus.values}
     return pids[np.isin(pids, analysis.terms.pids_with(words, selection.filters.include_repeats))]
+
+
+def empty_focus_note(analysis: Analysis, selection: Selection, focus: Focus | None) -> str | None:
+    """Why a clicked word leads to no paragraph, when it is one the selection uses less than the
+    rest of the corpus: how many paragraphs outside the filters use it. None otherwise."""
+    if focus is None or focus.kind != "word" or not focus.values:
+        return None
+    words = {v.lower() for v in focus.values}
+    using = analysis.terms.pids_with(words, selection.filters.include_repeats)
+    inside = int(np.isin(using, selection.pids).sum())
+    if inside:
+        return None
+    elsewhere = len(using)
+    quoted = " or ".join(f"“{word}”" for word in focus.values)
+    if not elsewhere:
+        return f"No paragraph of the corpus uses {quoted}. Clear the chart selection."
+    return (
+        f"None of the paragraphs shown uses {quoted}: this selection uses "
+        f"{'it' if len(focus.values) == 1 else 'them'} less than the rest of the "
+        f"corpus, where {elsewhere:,} paragraph{'' if elsewhere == 1 else 's'} "
+        f"{'does' if elsewhere == 1 else 'do'}. Loosen the filters to read "
+        f"{'it' if elsewhere == 1 else 'them'}, or clear the chart selection."
+    )
+

@@ -10,7 +10,7 @@ from speechlens.analysis import analyze
 from speechlens.catalog import build_catalog
 from speechlens.corpus import load_default_lexicon
 from speechlens.filters import OPENING_SECTION, Filters, select
-from speechlens.focus import Focus, focus_pids
+from speechlens.focus import Focus, empty_focus_note, focus_pids
 from speechlens.grouping import group_keys
 from tests.conftest import DATA_DIR
 from tests.unit.test_catalog import EXTRAS, METAS, expected_year, speech_documents
@@ -240,3 +240,36 @@ def test_group_focus_without_a_catalogue_uses_the_documents_metadata(corpus, cor
 )
 def test_describe_groups(focus, labels, description):
     assert focus.describe({}, {}, labels) == description
+
+
+# ----------------------------------------------------------------------------- a clicked word the view does not use
+
+
+@pytest.fixture(scope="module")
+def five():
+    return analyze(speech_documents(), load_default_lexicon(DATA_DIR))
+
+
+@pytest.mark.parametrize(
+    ("filters", "focus", "note"),
+    [
+        pytest.param(Filters(countries=("France",)), Focus("word", ("ransomware",)),
+                     "None of the paragraphs shown uses “ransomware”: this selection uses it less than the rest of "
+                     "the corpus, where 1 paragraph does. Loosen the filters to read it, or clear the chart selection.",
+                     id="used only outside the filters"),
+        pytest.param(Filters(countries=("Kenya",)), Focus("word", ("terrorism", "police")),
+                     "None of the paragraphs shown uses “terrorism” or “police”: this selection uses them less than "
+                     "the rest of the corpus, where 3 paragraphs do. Loosen the filters to read them, or clear the "
+                     "chart selection.", id="two words, two paragraphs"),
+        pytest.param(Filters(), Focus("word", ("zebra",)), "No paragraph of the corpus uses “zebra”. Clear the chart "
+                     "selection.", id="used nowhere"),
+        pytest.param(Filters(countries=("Brazil",)), Focus("word", ("ransomware",)), None, id="used in the view"),
+        pytest.param(Filters(countries=("France",)), Focus("theme", ("cybercrime",)), None, id="not a word"),
+        pytest.param(Filters(countries=("France",)), None, None, id="no click"),
+    ],
+)
+def test_a_clicked_word_that_leads_nowhere_says_where_it_is_used(five, filters, focus, note):
+    selection = select(five, filters, build_catalog(METAS, EXTRAS))
+    if note is not None and focus.kind == "word":
+        assert len(focus_pids(five, selection, focus)) == 0  # what the reader would list
+    assert empty_focus_note(five, selection, focus) == note
