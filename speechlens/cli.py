@@ -30,8 +30,8 @@ from speechlens.parsing import MetadataError, ParsedDocument, load_document, par
 from speechlens.reading import read_text
 from speechlens.themes import load_lexicon
 from speechlens.urlstate import (
-    COMPARE, DEFAULT_COMPARE, KEYWORD, MATCH, MEASURE, POLARITY, POSTS, REPEATS, SECTION, THEME, VOICE,
-    filters_to_query, parse_query,
+    COMPARE, COUNTRY, DEFAULT_COMPARE, DOCUMENT, KEYWORD, MATCH, MEASURE, POLARITY, POSTS, REPEATS, SECTION,
+    SPEAKER, THEME, VOICE, YEAR, filters_to_query, parse_query,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ BRIEF_SUFFIXES = (".html", ".pdf")
 BRIEF_FLAGS: dict[str, str] = {
     "theme": THEME, "match": MATCH, "voice": VOICE, "polarity": POLARITY, "q": KEYWORD,
     "section": SECTION, "posts": POSTS, "repeats": REPEATS, "measure": MEASURE, "compare": COMPARE,
+    "doc": DOCUMENT, "country": COUNTRY, "speaker": SPEAKER, "year": YEAR,
 }
 BRIEF_EPILOG = """\
 The filter flags are the dashboard link's parameters under the same names, so
@@ -56,6 +57,7 @@ examples:
   python -m speechlens brief --out brief.html --theme cybercrime --theme terrorism --match all
   python -m speechlens brief --out brief.pdf --link "http://127.0.0.1:8501/?theme=cybercrime&voice=speaker"
   python -m speechlens brief --out brief.html --link "?country=France&country=Brazil" --compare year
+  python -m speechlens brief --out brief.html --country FRA --year 1990 2000 --theme terrorism
 """
 
 
@@ -112,6 +114,11 @@ def add_brief_parser(commands) -> None:  # commands: the parser's subparsers
                       help="what the theme-frequency chart counts (default mentions) [measure]")
     view.add_argument("--compare", metavar="document|speaker|country|year",
                       help="how the Compare charts group several documents (default document) [compare]")
+    corpus = brief.add_argument_group("corpus filters, for a data directory of several documents (link parameter in brackets)")
+    corpus.add_argument("--doc", action="append", metavar="ID", help="a document id, as `list` shows it; repeat for several [doc]")
+    corpus.add_argument("--country", action="append", metavar="NAME", help="a country or organisation; repeat for several [country]")
+    corpus.add_argument("--speaker", action="append", metavar="NAME", help="a speaker; repeat for several [speaker]")
+    corpus.add_argument("--year", nargs=2, metavar=("FIRST", "LAST"), help="documents of these years, both included [year]")
 
 
 def load_path(path: Path, source_type: str) -> Document:

@@ -248,3 +248,31 @@ def test_cli_compare_flag_overrides_the_link(speech_folder, tmp_path):
                     env={"SPEECHLENS_DATA_DIR": str(speech_folder)})
     assert refused.returncode == 2 and "party" in refused.stderr
     assert not out.with_name("c.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "link", "showing"),
+    [
+        (["--country", "France"], "?country=France", "country: France"),
+        (["--doc", "br-2010", "--doc", "ke-2020"], "?doc=br-2010&doc=ke-2020", "document: Brazil · 2010"),
+        (["--speaker", "Jeanne Martin"], "?speaker=Jeanne+Martin", "speaker: Jeanne Martin"),
+        (["--year", "2005", "2020"], "?year=2005&year=2020", "years 2005–2020"),
+    ],
+    ids=["country", "documents", "speaker", "years"],
+)
+def test_cli_corpus_flags_brief_the_same_view_as_the_link(speech_folder, tmp_path, flags, link, showing):
+    env = {"SPEECHLENS_DATA_DIR": str(speech_folder)}
+    by_flags, by_link = tmp_path / "flags.html", tmp_path / "link.html"
+    assert brief("--out", str(by_flags), *flags, env=env).returncode == 0
+    assert brief("--out", str(by_link), "--link", link, env=env).returncode == 0
+    flagged, linked = by_flags.read_text(encoding="utf-8"), by_link.read_text(encoding="utf-8")
+    assert showing_line(flagged) == showing_line(linked)
+    assert showing_line(flagged).startswith(showing), showing_line(flagged)
+    assert chart_ids(flagged) == chart_ids(linked)
+
+
+def test_cli_refuses_an_unknown_country_and_writes_nothing(speech_folder, tmp_path):
+    out = tmp_path / "b.html"
+    refused = brief("--out", str(out), "--country", "Atlantis", env={"SPEECHLENS_DATA_DIR": str(speech_folder)})
+    assert refused.returncode == 2 and "Atlantis" in refused.stderr
+    assert not out.exists()
