@@ -311,6 +311,8 @@ def add_store_parsers(commands) -> None:  # commands: the parser's subparsers
     store_option(reanalyze)
     reanalyze.add_argument("--themes", type=Path, default=DEFAULT_DATA_DIR / THEMES_FILE,
                            help="themes lexicon to tag with (default: data/themes.toml)")
+    reanalyze.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                           help="processes analysing documents at once (default: every core)")
     wait_option(reanalyze)
 
 
@@ -711,7 +713,7 @@ def run_reanalyze(args: argparse.Namespace) -> int:
         progress.update(done, "re-analysed")
 
     try:
-        store.reanalyze(load_lexicon(args.themes), segments=stale, progress=report)
+        store.reanalyze(load_lexicon(args.themes), segments=stale, progress=report, jobs=args.jobs)
     finally:
         progress.finish(f"re-analysed {finished[0]}/{len(stale)} segment(s)")
     print(f"re-analysed {finished[0]} segment(s) of the store at {store.path}")

@@ -46,7 +46,8 @@ from speechlens.themes import Lexicon
 
 __all__ = ["Prepared", "StoreWriter", "analyzer_for", "assemble", "default_jobs", "prepare"]
 
-Reader = Callable[[Any], "tuple[Document | ParsedDocument, dict[str, str]]"]
+# read(source) -> (document, extra), or (document, extra, digest) when the text's digest is known already.
+Reader = Callable[[Any], "tuple[Document | ParsedDocument, dict[str, str]] | tuple[Document | ParsedDocument, dict[str, str], str]"]
 CHUNK = 16  # files per task sent to a worker, at most: its result is one annotation, so bigger is cheaper
 CHUNKS_PER_WORKER = 8  # at least, when there are few files
 IN_FLIGHT = 3  # tasks queued per worker, so results stream back while memory stays bounded
@@ -170,17 +171,19 @@ class _ChunkResult:
 def _prepare_chunk(
     items: list[tuple[int, Any]], lexicon: Lexicon, read: Reader, packed: bool = False
 ) -> _ChunkResult:
-    parsed, extras, outcomes = [], [], []
+    parsed, extras, digests, outcomes = [], [], [], []
     for index, source in items:
         try:
-            document, extra = read(source)
+            document, extra, *digest = read(source)
         except (ValueError, OSError) as error:  # refused: unreadable, empty, bad metadata ...
             outcomes.append((index, source, {}, str(error)))
             continue
         parsed.append(document)
         extras.append(dict(extra))
+        digests.append(digest[0] if digest else None)
         outcomes.append((index, source, dict(extra), None))
-    return _ChunkResult(outcomes, annotate(parsed, lexicon, extras=extras, packed=packed))
+    known = digests if digests and all(digest is not None for digest in digests) else None
+    return _ChunkResult(outcomes, annotate(parsed, lexicon, extras=extras, digests=known, packed=packed))
 
 
 def _prepare_chunk_in_worker(items: list[tuple[int, Any]]) -> _ChunkResult:

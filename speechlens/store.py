@@ -110,7 +110,7 @@ from speechlens.analysis import (
     tag_paragraphs,
 )
 from speechlens.model import SOURCE_TYPES, Document, DocumentMeta, is_iso_date
-from speechlens.parsing import parse
+from speechlens.parsing import ParsedDocument, parse
 from speechlens.text import text_sha256
 from speechlens.themes import Lexicon, lexicon_fingerprint
 
@@ -564,52 +564,114 @@ class Store:
 
     def reanalyze(
         self, lexicon: Lexicon, *, segments: Iterable[str] | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int], None] | None = None, jobs: int | None = 1,
     ) -> list[str]:
         """Analyse the documents of stale segments (:meth:`stale_segments`, or the ``segments``
         given) again from their stored text, with this version's parser and analysis and
         ``lexicon``; returns the segments replaced.
 
         Each segment is replaced atomically by a new one (a crash leaves it as
-        it was); its documents keep their place, metadata and added time.
-        ``progress(done, total)`` is called after each segment.
+        it was); its documents keep their place, metadata, digest and added time.
+        ``progress(done, total)`` is called after each segment. ``jobs``: the
+        processes that parse and analyse (None: every core). With more than one,
+        the documents are analysed in worker processes outside the writer lock,
+        and a segment that another writer changes meanwhile is left as it is,
+        with a :class:`StoreError` (run it again).
         """
         todo = self.stale_segments() if segments is None else list(dict.fromkeys(segments))
         lexicon_fp = lexicon_fingerprint(lexicon)
+        if jobs is None or jobs > 1:
+            return self._reanalyze_in_workers(todo, lexicon, lexicon_fp, jobs, progress)
         replaced = []
         for done, segment in enumerate(todo, start=1):
             with self._locked():
                 manifest = self.manifest()
-                if segment not in manifest["segments"]:
-                    raise StoreError(f"the store at {self.path} has no segment {segment!r}")
-                entries = [entry for entry in manifest["documents"] if entry["segment"] == segment]
+                entries = self._segment_entries(manifest, segment)
                 texts = self._segment_texts(segment, [entry["doc_id"] for entry in entries])
                 annotation = annotate(
                     [parse(texts[entry["doc_id"]], _meta_from_entry(entry)) for entry in entries], lexicon,
                     extras=[entry.get("extra") or {} for entry in entries],
                     digests=[entry["sha256"] for entry in entries],
                 )
-                new_segment = _new_segment_id()
-                self._write_segment(new_segment, annotation.tables())
-                manifest = dict(manifest)
-                manifest["segments"] = {
-                    (new_segment if name == segment else name): (
-                        _segment_info(_now(), lexicon_fp, len(entries)) if name == segment else info
-                    )
-                    for name, info in manifest["segments"].items()
-                }
-                rows = dict(zip([entry["doc_id"] for entry in entries], annotation.rows[:, 0].tolist()))
-                words = _words_per_document(annotation)
-                manifest["documents"] = [
-                    {**entry, "segment": new_segment, "lexicon": lexicon_fp, "paragraphs": rows[entry["doc_id"]],
-                     "words": words[entry["doc_id"]]} if entry["segment"] == segment else entry
-                    for entry in manifest["documents"]
-                ]  # fmt: skip
-                self._commit(manifest)
+                self._replace_segment(manifest, segment, entries, annotation, lexicon_fp)
             replaced.append(segment)
             if progress is not None:
                 progress(done, len(todo))
         return replaced
+
+    def _reanalyze_in_workers(
+        self, todo: Sequence[str], lexicon: Lexicon, lexicon_fp: str, jobs: int | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> list[str]:
+        from speechlens.ingest import prepare  # ingest builds on this module
+
+        manifest = self.manifest()
+        plan = []
+        sources = []
+        for segment in todo:
+            entries = self._segment_entries(manifest, segment)
+            texts = self._segment_texts(segment, [entry["doc_id"] for entry in entries])
+            plan.append((segment, entries))
+            sources += [(texts[entry["doc_id"]], entry) for entry in entries]
+        prepared = prepare(sources, lexicon, read=_stored_source, jobs=jobs)
+        try:
+            return self._replace_prepared(plan, prepared, lexicon_fp, progress)
+        finally:
+            prepared.close()  # stops the workers at once if a segment failed
+
+    def _replace_prepared(
+        self, plan: Sequence[tuple[str, list[dict]]], prepared: Iterator, lexicon_fp: str,
+        progress: Callable[[int, int], None] | None,
+    ) -> list[str]:
+        from speechlens.ingest import _batch_annotation  # ingest builds on this module
+
+        replaced = []
+        for done, (segment, entries) in enumerate(plan, start=1):
+            batch = list(itertools.islice(prepared, len(entries)))
+            refused = [item for item in batch if item.error is not None]
+            if refused:
+                raise StoreError(f"the store at {self.path} holds a text that no longer parses: {refused[0].error}")
+            with self._locked():
+                current = self.manifest()
+                now = [entry for entry in current["documents"] if entry["segment"] == segment]
+                if segment not in current["segments"] or [e["doc_id"] for e in now] != [e["doc_id"] for e in entries]:
+                    raise StoreError(
+                        f"the store at {self.path} changed while segment {segment} was re-analysed; "
+                        f"it is left as it was: run reanalyze again"
+                    )
+                self._replace_segment(current, segment, now, _batch_annotation(batch), lexicon_fp)
+            replaced.append(segment)
+            if progress is not None:
+                progress(done, len(plan))
+        return replaced
+
+    def _segment_entries(self, manifest: Mapping, segment: str) -> list[dict]:
+        if segment not in manifest["segments"]:
+            raise StoreError(f"the store at {self.path} has no segment {segment!r}")
+        return [entry for entry in manifest["documents"] if entry["segment"] == segment]
+
+    def _replace_segment(
+        self, manifest: dict, segment: str, entries: Sequence[Mapping], annotation: Annotation, lexicon_fp: str,
+    ) -> None:
+        """Write ``annotation`` (of ``entries``, in order) as a new segment in place of ``segment``
+        and commit (holding the lock)."""
+        new_segment = _new_segment_id()
+        self._write_segment(new_segment, annotation.tables())
+        manifest = dict(manifest)
+        manifest["segments"] = {
+            (new_segment if name == segment else name): (
+                _segment_info(_now(), lexicon_fp, len(entries)) if name == segment else info
+            )
+            for name, info in manifest["segments"].items()
+        }
+        rows = dict(zip([entry["doc_id"] for entry in entries], annotation.rows[:, 0].tolist()))
+        words = _words_per_document(annotation)
+        manifest["documents"] = [
+            {**entry, "segment": new_segment, "lexicon": lexicon_fp, "paragraphs": rows[entry["doc_id"]],
+             "words": words[entry["doc_id"]]} if entry["segment"] == segment else entry
+            for entry in manifest["documents"]
+        ]  # fmt: skip
+        self._commit(manifest)
 
     # ------------------------------------------------------------------ internals: writing
 
@@ -909,6 +971,13 @@ class Store:
 
 def _empty_manifest() -> dict:
     return {"format": FORMAT, "version": FORMAT_VERSION, "generation": 0, "segments": {}, "documents": []}
+
+
+def _stored_source(source: tuple[str, Mapping]) -> tuple[ParsedDocument, dict[str, str], str]:
+    """A stored document, for :func:`speechlens.ingest.prepare`: parsed again, with its extra
+    metadata and its stored digest (reanalyze keeps it)."""
+    text, entry = source
+    return parse(text, _meta_from_entry(entry)), dict(entry.get("extra") or {}), entry["sha256"]
 
 
 def _now() -> str:

@@ -514,7 +514,8 @@ def make_stale(store: Store, segment: str) -> None:
     (store.path / MANIFEST).write_text(json.dumps(manifest))
 
 
-def test_stale_segments_load_as_stored_and_reanalyse_in_place(store, documents, lexicon):
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one process", "two workers"])
+def test_stale_segments_load_as_stored_and_reanalyse_in_place(store, documents, lexicon, jobs):
     first = store.add(documents[:2], lexicon).segment
     second = store.add(documents[2:], lexicon).segment
     make_stale(store, first)
@@ -523,7 +524,7 @@ def test_stale_segments_load_as_stored_and_reanalyse_in_place(store, documents, 
     before = {d.doc_id: d for d in store.list()}
 
     calls = []
-    assert store.reanalyze(lexicon, progress=lambda done, total: calls.append((done, total))) == [first]
+    assert store.reanalyze(lexicon, progress=lambda done, total: calls.append((done, total)), jobs=jobs) == [first]
     assert calls == [(1, 1)] and store.stale_segments() == []
     after = store.list()
     assert [d.doc_id for d in after] == [d.meta.doc_id for d in documents]  # same order
@@ -535,7 +536,23 @@ def test_stale_segments_load_as_stored_and_reanalyse_in_place(store, documents, 
     assert segment_dirs(store) == {*replaced, second}  # the stale segment went
     assert_same_analysis(store.load(lexicon), analyze(documents, lexicon))
     assert store.documents() == documents
-    assert store.reanalyze(lexicon) == []  # nothing stale any more
+    assert store.reanalyze(lexicon, jobs=jobs) == []  # nothing stale any more
+
+
+def test_a_segment_another_writer_changes_during_a_reanalysis_is_left_as_it_was(store, documents, lexicon):
+    first = store.add(documents[:2], lexicon).segment
+    second = store.add(documents[2:], lexicon).segment
+    make_stale(store, first)
+    make_stale(store, second)
+
+    def another_writer(done, _total):
+        if done == 1:  # after the first segment is replaced, before the second is
+            Store(store.path).remove([documents[3].meta.doc_id])
+
+    with pytest.raises(StoreError, match="changed while segment .* was re-analysed"):
+        store.reanalyze(lexicon, progress=another_writer, jobs=2)
+    assert store.stale_segments() == [second]  # the first was replaced, the second is as it was
+    assert_same_analysis(store.load(lexicon), analyze(documents[:3], lexicon))
 
 
 def test_annotated_documents_are_added_like_documents(store, documents, lexicon):
