@@ -55,7 +55,7 @@ TITLE_TOP_PX = 18  # room above the title
 MIN_LABEL_PX = 16  # vertical room per group label; thinner rows get every k-th label
 WORD_CHAR_PX = 7.5  # a 13 px character, for placing words before the browser lays them out
 MAX_VALUE_CELLS = 200  # a heatmap writes its numbers in the cells up to this many cells
-MAX_DOTS_PER_GROUP = 300
+MAX_DOTS_PER_GROUP = 150
 SMALL_MULTIPLES_MAX = 4  # up to this many groups, theme profiles are bar panels instead of a heatmap
 
 DISTINCTIVE_TITLE = "Words that set this selection apart from the rest of the corpus"
