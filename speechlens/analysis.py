@@ -441,7 +441,7 @@ class _FrameParts:
                 # Python tuple per paragraph when a corpus is opened.
                 values = column
             elif name in ("themes", "matched_terms"):
-                values = _tuples(column, shared["tuples"])
+                values = string_tuples(column, shared["tuples"])
             elif _is_text(column.type):
                 values = column.cast(pa.large_string())  # what pandas' str dtype holds
             else:
@@ -466,7 +466,7 @@ class _FrameParts:
                 if order is not None:
                     chunked = chunked.take(pa.array(order))
                 if name == "duplicate_of":
-                    values = pd.array(chunked.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+                    values = nullable_int64(chunked)
                 elif name == "drivers":
                     values = pd.arrays.ArrowExtensionArray(chunked)  # a cell reads as [{"phrase", "polarity"}, ...]
                 else:
@@ -506,7 +506,7 @@ class _TermParts:
         counts = table["count"].to_numpy().astype(np.int32, copy=False)
         repeated = table["repeated"].to_numpy()
         start = 0
-        for chunk in _dictionary_chunks(table["token"]):
+        for chunk in dictionary_chunks(table["token"]):
             local, uniques = pd.factorize(chunk.indices.to_numpy(zero_copy_only=False))
             self.codes.append(local.astype(np.int32, copy=False))
             self.tokens.append(chunk.dictionary.take(pa.array(uniques, pa.int64())))
@@ -564,8 +564,10 @@ def _list_rows(column: pa.ChunkedArray) -> tuple[pa.Array, list[int]]:
     return pc.list_flatten(column), np.concatenate([[0], np.cumsum(lengths)]).tolist()
 
 
-def _tuples(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
-    """A list<string> column as tuples of strings; equal tuples are one object (``shared``)."""
+def string_tuples(column: pa.ChunkedArray, shared: dict[tuple, tuple] | None = None) -> np.ndarray:
+    """A list<string> column as an object array of tuples of strings; equal tuples are one
+    object (kept in ``shared``, which several columns may share)."""
+    shared = {} if shared is None else shared
     values, bounds = _list_rows(column)
     flat = _decoded(pa.chunked_array([pc.dictionary_encode(values)])).tolist() if len(values) else []
     intern = shared.setdefault
@@ -575,7 +577,13 @@ def _tuples(column: pa.ChunkedArray, shared: dict[tuple, tuple]) -> np.ndarray:
     return rows
 
 
-def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
+def nullable_int64(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """An int64 column with gaps as pandas' nullable Int64 (as ``duplicate_of`` is held)."""
+    return pd.array(column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+
+
+def dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
+    """The column's chunks, dictionary-encoded (as they are when read that way)."""
     if pa.types.is_dictionary(column.type):
         return list(column.chunks)
     return list(pc.dictionary_encode(column).chunks)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from speechlens.analysis import Analysis
+from speechlens.analysis import Analysis, nullable_int64, string_tuples
 from speechlens.model import DocumentMeta
 from speechlens.terms import TermIndex
 from speechlens.themes import Lexicon
@@ -75,7 +75,7 @@ def load(folder: Path, documents: Mapping[str, DocumentMeta], lexicon: Lexicon) 
     info = json.loads((folder / INFO).read_text(encoding="utf-8"))
     if info.get("format") != FORMAT_VERSION:
         raise ValueError(f"{folder} holds another format")
-    shared = _tuples(_read(folder / "tuples.arrow")["tuple"])
+    shared = string_tuples(_read(folder / "tuples.arrow")["tuple"])
     frames = {name: _frame(_read(folder / f"{name}.arrow"), shared) for name in _FRAMES}
     frames["paragraphs"].index.name = info.get("paragraphs_index")
     return Analysis(
@@ -162,7 +162,7 @@ def _frame(table: pa.Table, shared: np.ndarray) -> pd.DataFrame:
         elif kind == "bool":
             data[name] = _numbers(column).view(bool)
         elif kind == "Int64":
-            data[name] = pd.array(column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+            data[name] = nullable_int64(column)
         elif kind == "str":
             data[name] = column.to_pandas()  # pandas' Arrow-backed str, over the mapped strings
         elif kind == "arrow":
@@ -170,15 +170,6 @@ def _frame(table: pa.Table, shared: np.ndarray) -> pd.DataFrame:
         else:
             data[name] = _numbers(column)
     return pd.DataFrame(data, copy=False)
-
-
-def _tuples(column: pa.ChunkedArray) -> np.ndarray:
-    """A list<string> column as an object array of tuples."""
-    lists = column.combine_chunks()
-    words, bounds = lists.flatten().to_pylist(), lists.offsets.to_pylist()  # one Python list each: fast
-    rows = np.empty(len(lists), dtype=object)
-    rows[:] = [tuple(words[start:end]) for start, end in zip(bounds, bounds[1:])]
-    return rows
 
 
 def _numbers(column: pa.ChunkedArray) -> np.ndarray:

@@ -105,6 +105,7 @@ from speechlens.analysis import (
     AnalysisBuilder,
     Annotation,
     annotate,
+    dictionary_chunks,
     digests_fingerprint,
     documents_of,
     tag_paragraphs,
@@ -857,8 +858,9 @@ class Store:
             first_pid[entry["doc_id"]] = next_pid
             next_pid += int(entry["paragraphs"])
         cached_at = self.path / CACHE / _open_cache_name(manifest, lexicon_fp)
-        self.open_cache_folder = cached_at if next_pid >= OPEN_CACHE_MIN_PARAGRAPHS else None
-        if next_pid >= OPEN_CACHE_MIN_PARAGRAPHS:
+        large = next_pid >= OPEN_CACHE_MIN_PARAGRAPHS
+        self.open_cache_folder = cached_at if large else None
+        if large:
             cached = _open_cached(cached_at, metas, lexicon, next_pid)
             if cached is not None:
                 return cached
@@ -888,7 +890,7 @@ class Store:
             analysis = builder.build(metas, lexicon, fingerprint)
         except ValueError as error:  # paragraphs missing or twice
             raise damaged from error
-        if keep_open_cache and next_pid >= OPEN_CACHE_MIN_PARAGRAPHS:
+        if keep_open_cache and large:
             self.open_cache_writer = threading.Thread(
                 target=self._keep_open_cache, args=(analysis, cached_at, manifest.get("generation")),
                 name="speechlens-open-cache", daemon=True,
@@ -1342,7 +1344,7 @@ def _with_pid(table: pa.Table, bases: Mapping[str, int], keep_key: bool = False)
     # int32 throughout: the terms table of a large corpus has tens of millions of rows,
     # and every fresh array of them costs time to allocate, not just to fill.
     firsts = []
-    for chunk in _dictionary_chunks(table["doc_id"]):
+    for chunk in dictionary_chunks(table["doc_id"]):
         base = np.array([bases.get(name, -1) for name in chunk.dictionary.to_pylist()] + [-1], dtype=np.int32)
         firsts.append(base[chunk.indices.to_numpy(zero_copy_only=False)])
     first = firsts[0] if len(firsts) == 1 else np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int32)
@@ -1364,12 +1366,6 @@ def _dictionary_encoded(table: pa.Table, columns: Sequence[str]) -> pa.Table:
         if not pa.types.is_dictionary(table.schema.field(index).type):
             table = table.set_column(index, name, pc.dictionary_encode(table[name]))
     return table
-
-
-def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
-    if pa.types.is_dictionary(column.type):
-        return list(column.chunks)
-    return list(pc.dictionary_encode(column).chunks)
 
 
 def set_huge_pages(wanted: bool) -> bool:
