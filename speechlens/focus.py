@@ -68,8 +68,12 @@ def focus_pids(
     if focus.kind == "paragraph":
         wanted_pids = {int(v) for v in focus.values if str(v).lstrip("-").isdigit()}
         return pids[np.isin(pids, list(wanted_pids))]
-    words = {v.lower() for v in focus.values}
-    return pids[np.isin(pids, analysis.terms.pids_with(words, selection.filters.include_repeats))]
+    return pids[np.isin(pids, _pids_using(analysis, selection, focus.values))]
+
+
+def _pids_using(analysis: Analysis, selection: Selection, words) -> np.ndarray:
+    """Every paragraph of the corpus that uses any of ``words`` (as the selection counts words)."""
+    return analysis.terms.pids_with({word.lower() for word in words}, selection.filters.include_repeats)
 
 
 def empty_focus_note(analysis: Analysis, selection: Selection, focus: Focus | None) -> str | None:
@@ -77,8 +81,7 @@ def empty_focus_note(analysis: Analysis, selection: Selection, focus: Focus | No
     rest of the corpus: how many paragraphs outside the filters use it. None otherwise."""
     if focus is None or focus.kind != "word" or not focus.values:
         return None
-    words = {v.lower() for v in focus.values}
-    using = analysis.terms.pids_with(words, selection.filters.include_repeats)
+    using = _pids_using(analysis, selection, focus.values)
     inside = int(np.isin(using, selection.pids).sum())
     if inside:
         return None
