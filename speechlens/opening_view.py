@@ -30,7 +30,7 @@ import plotly.io as pio
 from speechlens.view_charts import ComparisonCharts
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: figures as JSON objects, not JSON text inside JSON
 PREFIX = "opening-view-"
 
 Chart = go.Figure | ComparisonCharts
@@ -98,10 +98,11 @@ def _decoded(entry: Mapping) -> Chart:
                             tuple(str(group) for group in entry["folded"]))
 
 
-def _figure_json(figure: go.Figure) -> str:
-    return pio.to_json(figure, validate=False)
+def _figure_json(figure: go.Figure) -> dict:
+    # Plotly's own encoding (numbers as typed arrays), held as JSON values in the file.
+    return json.loads(pio.to_json(figure, validate=False))
 
 
-def _figure(text: str) -> go.Figure:
+def _figure(spec: Mapping) -> go.Figure:
     # Without Plotly's check of every value: the figure was checked when it was built.
-    return go.Figure(json.loads(text), _validate=False)
+    return go.Figure(spec, _validate=False)

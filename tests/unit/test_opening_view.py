@@ -64,7 +64,11 @@ def test_charts_kept_by_other_code_are_not_used_and_are_replaced(corpora, tmp_pa
     assert opening_view.keep(tmp_path, charts) is False  # already kept
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '{"format": 999, "charts": []}', '{"format": 1, "charts": [{}]}'])
+@pytest.mark.parametrize("content", [
+    "", "{not json", '{"format": 999, "charts": []}',
+    f'{{"format": {opening_view.FORMAT_VERSION}, "charts": [{{}}]}}',  # this format, an entry without a chart
+    f'{{"format": {opening_view.FORMAT_VERSION}, "charts": [{{"chart": "themes", "option": "", "figure": "text"}}]}}',
+])
 def test_an_unreadable_file_gives_no_charts(tmp_path, content):
     opening_view.path_in(tmp_path).write_text(content, encoding="utf-8")
     assert opening_view.kept(tmp_path) == {}
